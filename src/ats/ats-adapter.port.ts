@@ -1,0 +1,122 @@
+import type { AtsErrorCode } from './ats-error';
+
+/** Injection token for the list of adapters collected by the registry. */
+export const ATS_ADAPTERS = Symbol('ATS_ADAPTERS');
+
+export type SearchKind = 'name' | 'email' | 'phone';
+
+export interface AtsCapabilities {
+  /** Which server-side candidate searches the ATS offers. */
+  search: SearchKind[];
+  /** Whether candidates can be listed page by page (directory refresh), and incrementally by updated-since. */
+  listing: boolean;
+  incrementalListing: boolean;
+  /** Whether a note can be restricted (the ATS's most restricted visibility). */
+  privateNotes: boolean;
+  /** Whether the note body is HTML (else plain text with URLs). */
+  richText: boolean;
+  /** Whether Debrief can author the note as a given ATS user (the meeting owner, or settings.userId). */
+  actAsUser: boolean;
+  /** Documented default rate limit: `limit` requests per `intervalMs`. */
+  rateLimit: { limit: number; intervalMs: number };
+}
+
+/** What an adapter needs to talk to one organisation's ATS. Credentials are already decrypted. */
+export interface AtsContext {
+  connectionId: string;
+  credentials: Record<string, unknown>;
+  /** Connection settings: `baseUrl`, `authUrl`, `userId`, `subdomain`, `rateLimit`, … (adapter-specific). */
+  settings: Record<string, unknown>;
+}
+
+export interface AtsCandidate {
+  externalId: string;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string;
+  /** As the ATS has them; the directory normalises them. */
+  emails: string[];
+  phones: string[];
+  updatedAt: Date | null;
+  /** Adapter-specific routing detail, e.g. Lever's opportunity id or Workable's job shortcode. */
+  meta?: Record<string, unknown>;
+}
+
+export interface CandidateQuery {
+  name?: string;
+  email?: string;
+  /** E.164 */
+  phone?: string;
+}
+
+export interface ListCandidatesRequest {
+  /** The adapter's own opaque continuation token from the previous page; null for the first page. */
+  cursor: string | null;
+  /** Only candidates updated at or after this instant, where the ATS supports it. */
+  updatedSince: Date | null;
+  pageSize?: number;
+}
+
+export interface CandidatePage {
+  candidates: AtsCandidate[];
+  nextCursor: string | null;
+}
+
+export type NoteVisibility = 'public' | 'private';
+
+/** What Debrief asks the ATS to store: produced by mapping/ (render) and the sync pipeline. */
+export interface NoteDraft {
+  /** One-line title (some ATSs show it as a subject; others get it as the first line). */
+  title: string;
+  /** Plain-text body, URLs written out. Contains `referenceMarker`. */
+  text: string;
+  /** HTML body for ATSs that take rich text. Contains `referenceMarker`. */
+  html: string;
+  /** `private` = the ATS's most restricted visibility. */
+  visibility: NoteVisibility;
+  /** A unique string in the body that lets an adapter find this note again after an uncertain outcome. */
+  referenceMarker: string;
+  /** Stable idempotency key for ATSs that have an external-id slot (Bullhorn `externalID`). */
+  idempotencyKey: string;
+  /** The meeting owner, to be resolved to an ATS user; falls back to settings.userId. */
+  author: { name: string | null; email: string | null };
+  meetingStartedAt: Date | null;
+}
+
+export interface CreatedNote {
+  externalNoteId: string;
+  /** The ATS's own visibility value that was set (e.g. `private`, `secret`, `["admin"]`). */
+  visibility: string;
+  /** ATS user id the note was authored as, when the ATS lets us choose. */
+  authorId: string | null;
+  /** The request body sent to the ATS (no credentials), kept on the sync for operators. */
+  sent?: unknown;
+}
+
+export interface ConnectionCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+  code?: AtsErrorCode;
+}
+
+/**
+ * The port every ATS provider implements. Adapters throw `AtsError` (coded) and nothing else.
+ */
+export interface AtsAdapter {
+  /** Provider key used in `connections.provider`, e.g. `greenhouse`. */
+  readonly provider: string;
+  readonly capabilities: AtsCapabilities;
+
+  searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]>;
+  listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage>;
+  /**
+   * Posts the note. On a failure after the request may have reached the ATS it looks for the
+   * note's reference marker (or uses the ATS's idempotency slot) before giving up with an `uncertain` error.
+   */
+  createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote>;
+  /** Finds a note carrying `draft.referenceMarker` on the candidate, or null. */
+  findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null>;
+  /** Checks credentials and permissions; one entry per thing checked. Never throws for an ATS refusal. */
+  testConnection(ctx: AtsContext): Promise<ConnectionCheck[]>;
+}

@@ -1,0 +1,34 @@
+import { AtsCapabilities, AtsContext } from '../ats-adapter.port';
+import { AtsHttpClient, AtsHttpClientOptions } from './ats-http.client';
+
+/**
+ * One AtsHttpClient (and so one rate limiter) per connection, shared by every concurrent worker of the process.
+ * `settings.rateLimit = { limit, intervalMs }` overrides the ATS's documented default.
+ */
+export class AtsHttpClientFactory {
+  private readonly clients = new Map<string, AtsHttpClient>();
+
+  constructor(
+    private readonly provider: string,
+    private readonly capabilities: AtsCapabilities,
+    private readonly extra: Partial<AtsHttpClientOptions> = {},
+  ) {}
+
+  forContext(ctx: AtsContext): AtsHttpClient {
+    const rateLimit = readRateLimit(ctx.settings.rateLimit) ?? this.capabilities.rateLimit;
+    const key = `${ctx.connectionId}:${rateLimit.limit}/${rateLimit.intervalMs}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new AtsHttpClient({ provider: this.provider, connectionId: ctx.connectionId, rateLimit, ...this.extra });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}
+
+function readRateLimit(value: unknown): { limit: number; intervalMs: number } | null {
+  if (!value || typeof value !== 'object') return null;
+  const { limit, intervalMs } = value as Record<string, unknown>;
+  if (typeof limit !== 'number' || typeof intervalMs !== 'number' || limit <= 0 || intervalMs <= 0) return null;
+  return { limit, intervalMs };
+}

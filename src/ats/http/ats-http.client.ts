@@ -1,0 +1,146 @@
+import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import Bottleneck from 'bottleneck';
+import { AtsError, AtsErrorCode } from '../ats-error';
+import { parseRateLimitReset, parseRetryAfter } from './retry-after';
+
+export interface AtsHttpClientOptions {
+  provider: string;
+  connectionId: string;
+  /** Requests allowed per interval for this connection (shared by every worker of the process). */
+  rateLimit: { limit: number; intervalMs: number };
+  timeoutMs?: number;
+  /** How many 429s one call absorbs (waiting as told) before it reports RATE_LIMITED. */
+  max429Retries?: number;
+  /** Longest wait, in seconds, a call absorbs in place; longer waits are handed back to the sync's retry policy. */
+  maxInPlaceWaitSeconds?: number;
+  /**
+   * Provider-specific reading of an error answer, tried before the generic status mapping.
+   * Return null to fall back to the generic mapping.
+   */
+  mapError?: (response: AxiosResponse) => AtsError | null;
+}
+
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The HTTP client every adapter uses: axios with a timeout, a per-connection rate limiter, rate-limit
+ * headers honoured, 429s absorbed within bounds, and every failure turned into a coded AtsError.
+ */
+export class AtsHttpClient {
+  private readonly http: AxiosInstance;
+  private readonly limiter: Bottleneck;
+  private blockedUntil = 0;
+
+  constructor(private readonly options: AtsHttpClientOptions) {
+    this.http = axios.create({ timeout: options.timeoutMs ?? 15_000, maxRedirects: 0, validateStatus: () => true });
+    const { limit, intervalMs } = options.rateLimit;
+    this.limiter = new Bottleneck({
+      reservoir: limit,
+      reservoirRefreshAmount: limit,
+      reservoirRefreshInterval: intervalMs,
+      maxConcurrent: Math.max(1, limit),
+    });
+  }
+
+  get rateLimit(): { limit: number; intervalMs: number } {
+    return this.options.rateLimit;
+  }
+
+  /** Sends one request; resolves with a 2xx/3xx response, rejects with an AtsError. */
+  async request<T = unknown>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    const max429 = this.options.max429Retries ?? 2;
+    const maxWait = this.options.maxInPlaceWaitSeconds ?? 30;
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.send<T>(config);
+      if (response.status < 400) return response;
+      const error = this.toError(response);
+      if (error.code === 'RATE_LIMITED' && attempt < max429) {
+        const wait = error.retryAfterSeconds ?? 2 ** attempt;
+        if (wait <= maxWait) {
+          this.blockFor(wait);
+          continue;
+        }
+      }
+      throw error;
+    }
+  }
+
+  private async send<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    const waitMs = this.blockedUntil - Date.now();
+    if (waitMs > 0) await sleep(waitMs);
+    let response: AxiosResponse<T>;
+    try {
+      response = await this.limiter.schedule(() => this.http.request<T>(config));
+    } catch (err) {
+      throw this.networkError(err, config);
+    }
+    this.readRateHeaders(response);
+    return response;
+  }
+
+  private blockFor(seconds: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, Date.now() + seconds * 1000);
+  }
+
+  /** When an API says the window is used up, hold this connection's calls until it resets. */
+  private readRateHeaders(response: AxiosResponse): void {
+    const h = response.headers ?? {};
+    const remaining = h['x-ratelimit-remaining'] ?? h['x-rate-limit-remaining'] ?? h['ratelimit-remaining'];
+    if (remaining === undefined || Number(remaining) > 0) return;
+    const reset = parseRateLimitReset(h['x-ratelimit-reset'] ?? h['x-rate-limit-reset'] ?? h['ratelimit-reset']);
+    if (reset !== null && reset <= (this.options.maxInPlaceWaitSeconds ?? 30)) this.blockFor(reset);
+  }
+
+  private toError(response: AxiosResponse): AtsError {
+    const specific = this.options.mapError?.(response);
+    if (specific) return specific;
+    return httpStatusError(this.options.provider, response);
+  }
+
+  private networkError(err: unknown, config: AxiosRequestConfig): AtsError {
+    if (err instanceof AtsError) return err;
+    const e = err as AxiosError;
+    const code = e.code ?? '';
+    const method = (config.method ?? 'get').toLowerCase();
+    const sent = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
+    return new AtsError('TEMPORARY', `${this.options.provider}: ${code || 'network error'}: ${e.message}`, {
+      uncertain: sent && WRITE_METHODS.has(method),
+      cause: err,
+    });
+  }
+}
+
+const STATUS_CODES: Array<[(s: number) => boolean, AtsErrorCode]> = [
+  [(s) => s === 401 || s === 412, 'AUTH_FAILED'],
+  [(s) => s === 403, 'PERMISSION_DENIED'],
+  [(s) => s === 404 || s === 410, 'NOT_FOUND'],
+  [(s) => s === 429, 'RATE_LIMITED'],
+  [(s) => s === 408 || s === 425 || s >= 500, 'TEMPORARY'],
+  [(s) => s >= 300, 'INVALID_REQUEST'],
+];
+
+/** The generic reading of an HTTP error status; adapters refine it with `mapError`. */
+export function httpStatusError(provider: string, response: AxiosResponse, message?: string): AtsError {
+  const status = response.status;
+  const code = STATUS_CODES.find(([test]) => test(status))?.[1] ?? 'TEMPORARY';
+  const h = response.headers ?? {};
+  const retryAfter =
+    parseRetryAfter(h['retry-after']) ??
+    parseRateLimitReset(h['x-ratelimit-reset'] ?? h['x-rate-limit-reset'] ?? h['ratelimit-reset']);
+  return new AtsError(code, `${provider}: HTTP ${status}${message ? `: ${message}` : describeBody(response.data)}`, {
+    status,
+    retryAfterSeconds: code === 'RATE_LIMITED' || code === 'TEMPORARY' ? retryAfter : null,
+  });
+}
+
+function describeBody(data: unknown): string {
+  if (data === null || data === undefined || data === '') return '';
+  if (typeof data === 'string') return `: ${data.slice(0, 200)}`;
+  if (typeof data === 'object') {
+    const d = data as Record<string, unknown>;
+    const msg = d.message ?? d.errorMessage ?? d.error ?? d.errors;
+    if (msg !== undefined) return `: ${JSON.stringify(msg).slice(0, 200)}`;
+  }
+  return '';
+}

@@ -1,0 +1,6 @@
+import type { EmbeddedPostgresHandle } from '../../src/database/embedded-postgres';
+
+export default async function globalTeardown(): Promise<void> {
+  const handle = (globalThis as Record<string, unknown>).__DEBRIEF_TEST_PG__ as EmbeddedPostgresHandle | undefined;
+  if (handle) await handle.stop();
+}
