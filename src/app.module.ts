@@ -1,0 +1,73 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AdminAuthGuard } from './admin/admin-auth.guard';
+import { AtsModule } from './ats/ats.module';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { ConnectionsModule } from './connections/connections.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { ObservabilityModule } from './observability/observability.module';
+import { WebhookModule } from './webhook/webhook.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** The database to use (DATABASE_URL, or the embedded cluster started before the app). */
+  databaseUrl: string;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [{ provide: APP_CONFIG, useValue: options.config }, AdminAuthGuard],
+      exports: [APP_CONFIG, AdminAuthGuard],
+    };
+  }
+}
+
+/** Secrets that must never reach a log line, wherever they appear. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["webhook-signature"]',
+  'req.headers["svix-signature"]',
+  'credentials',
+  '*.credentials',
+  'clientSecret',
+  '*.clientSecret',
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+];
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
+        CoreModule.forRoot(options),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
+            customProps: () => ({ service: 'debrief' }),
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, config.DB_POOL_SIZE), migrationsRun: true }),
+        ObservabilityModule,
+        AtsModule,
+        ConnectionsModule,
+        WebhookModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  AtsAdapter,
+  AtsCandidate,
+  AtsCapabilities,
+  AtsContext,
+  CandidatePage,
+  CandidateQuery,
+  ConnectionCheck,
+  CreatedNote,
+  ListCandidatesRequest,
+  NoteDraft,
+} from '../../ats-adapter.port';
+import { AtsError } from '../../ats-error';
+
+interface SandboxCandidate {
+  id: string;
+  firstName?: string;
+  lastName?: string;
+  phones?: string[];
+  emails?: string[];
+}
+
+const digits = (s: string) => s.replace(/\D/g, '');
+
+/**
+ * An ATS that lives in Debrief's own database, for trying Debrief out and for end-to-end tests.
+ * Candidates come from `settings.candidates: [{ id, firstName, lastName, phones, emails }]`; notes are
+ * stored in `sandbox_notes`, unique per reference marker, so a repeated post cannot make a second note.
+ */
+@Injectable()
+export class SandboxAdapter implements AtsAdapter {
+  readonly provider = 'sandbox';
+  readonly capabilities: AtsCapabilities = {
+    search: ['name', 'email', 'phone'],
+    listing: true,
+    incrementalListing: false,
+    privateNotes: true,
+    richText: true,
+    actAsUser: false,
+    rateLimit: { limit: 1000, intervalMs: 1000 },
+  };
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
+    const name = query.name?.trim().toLowerCase();
+    const email = query.email?.trim().toLowerCase();
+    const phone = query.phone ? digits(query.phone) : undefined;
+    return this.candidates(ctx)
+      .filter(
+        (c) =>
+          (name !== undefined && c.displayName.toLowerCase() === name) ||
+          (email !== undefined && c.emails.some((e) => e.toLowerCase() === email)) ||
+          (phone !== undefined && c.phones.some((p) => digits(p) === phone)),
+      );
+  }
+
+  async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
+    const all = this.candidates(ctx);
+    const start = request.cursor ? Number(request.cursor) : 0;
+    const size = request.pageSize ?? 500;
+    const page = all.slice(start, start + size);
+    return { candidates: page, nextCursor: start + size < all.length ? String(start + size) : null };
+  }
+
+  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+    if (!this.candidates(ctx).some((c) => c.externalId === candidate.externalId)) {
+      throw new AtsError('NOT_FOUND', `sandbox: no candidate ${candidate.externalId}`, { status: 404 });
+    }
+    const author = draft.author.name ?? draft.author.email;
+    await this.dataSource.query(
+      `INSERT INTO sandbox_notes (connection_id, candidate_id, title, body_text, body_html, visibility, author, reference_marker)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connection_id, reference_marker) DO NOTHING`,
+      [ctx.connectionId, candidate.externalId, draft.title, draft.text, draft.html, draft.visibility, author, draft.referenceMarker],
+    );
+    const found = await this.findNote(ctx, candidate, draft);
+    if (!found) throw new AtsError('TEMPORARY', 'sandbox: note not readable after insert');
+    return found;
+  }
+
+  async findNote(ctx: AtsContext, _candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+    const rows: Array<{ id: string; visibility: string; author: string | null; candidate_id: string }> = await this.dataSource.query(
+      `SELECT id, visibility, author, candidate_id FROM sandbox_notes WHERE connection_id = $1 AND reference_marker = $2`,
+      [ctx.connectionId, draft.referenceMarker],
+    );
+    const row = rows[0];
+    return row ? { externalNoteId: row.id, visibility: row.visibility, authorId: row.author } : null;
+  }
+
+  async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    const raw = ctx.settings.candidates;
+    const ok = raw === undefined || Array.isArray(raw);
+    return [
+      { check: 'candidates', ok, detail: ok ? `${this.candidates(ctx).length} sandbox candidates` : 'settings.candidates must be a list' },
+      { check: 'notes', ok: true, detail: 'notes are stored in Debrief\'s database' },
+    ];
+  }
+
+  private candidates(ctx: AtsContext): AtsCandidate[] {
+    const raw = Array.isArray(ctx.settings.candidates) ? (ctx.settings.candidates as SandboxCandidate[]) : [];
+    return raw
+      .filter((c) => c && (typeof c.id === 'string' || typeof c.id === 'number'))
+      .map((c) => ({
+        externalId: String(c.id),
+        firstName: c.firstName ?? null,
+        lastName: c.lastName ?? null,
+        displayName: [c.firstName, c.lastName].filter(Boolean).join(' ') || String(c.id),
+        phones: Array.isArray(c.phones) ? c.phones.map(String) : [],
+        emails: Array.isArray(c.emails) ? c.emails.map(String) : [],
+        updatedAt: null,
+      }));
+  }
+}

@@ -1,0 +1,58 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiErrorBody, isDatabaseUnavailable } from './api-error';
+
+/**
+ * Turns every exception into `{ code, message, details }`. Unknown errors become 500 without their text;
+ * an unreachable database becomes 503 so that callers (the provider) retry.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = toResponse(exception);
+    if (status >= 500 && status !== 503) this.logger.error({ err: exception }, 'unhandled error');
+    if (status === 503) void reply.header('retry-after', '5');
+    void reply.status(status).send(body);
+  }
+}
+
+export function toResponse(exception: unknown): { status: number; body: ApiErrorBody } {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response !== null && 'code' in response && 'message' in response) {
+      return { status, body: response as ApiErrorBody };
+    }
+    const message =
+      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    return { status, body: { code: codeForStatus(status), message } };
+  }
+  const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return {
+      status: fastifyError.statusCode,
+      body: { code: codeForStatus(fastifyError.statusCode), message: fastifyError.message ?? 'bad request' },
+    };
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return { status: 503, body: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unreachable; retry later' } };
+  }
+  return { status: 500, body: { code: 'INTERNAL', message: 'internal error' } };
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400: return 'INVALID_REQUEST';
+    case 401: return 'UNAUTHORIZED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 409: return 'CONFLICT';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 503: return 'UNAVAILABLE';
+    default: return status >= 500 ? 'INTERNAL' : 'INVALID_REQUEST';
+  }
+}

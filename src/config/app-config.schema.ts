@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** AES-256 needs exactly 32 bytes: accept 64 hex characters or base64 of 32 bytes. */
+const encryptionKey = z
+  .string()
+  .transform((value, ctx) => {
+    const trimmed = value.trim();
+    const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes: 64 hex characters or base64 of 32 bytes' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+/** The environment Debrief reads, once, at boot. Every variable of DESIGN.md's contract is here. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    WEBHOOK_SECRETS: z.string().optional().transform(list),
+    WEBHOOK_SIGNATURE_HEADER: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+      .optional()
+      .transform((v) => v?.toLowerCase()),
+    WEBHOOK_TOLERANCE_SECONDS: int(1, 86_400).default(300),
+    WEBHOOK_BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    ADMIN_TOKEN: z.string().optional().transform(list),
+    ADMIN_READONLY_TOKENS: z.string().optional().transform(list),
+    ENCRYPTION_KEY: encryptionKey.optional(),
+    ASSET_ALLOWED_HOSTS: z.string().optional().transform(list),
+    ASSET_TIMEOUT_MS: int(100, 120_000).default(5000),
+    ASSET_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    WORKER_ENABLED: boolean.default(true),
+    WORKER_CONCURRENCY: int(1, 256).default(4),
+    WORKER_POLL_MS: int(50, 60_000).default(1000),
+    SYNC_LEASE_SECONDS: int(5, 3600).default(120),
+    SYNC_MAX_ATTEMPTS: int(1, 100).default(8),
+    SYNC_BACKOFF_BASE_SECONDS: int(1, 3600).default(30),
+    SYNC_BACKOFF_MAX_SECONDS: int(1, 7 * 86_400).default(6 * 3600),
+    SCHEDULER_ENABLED: boolean.default(true),
+    DB_POOL_SIZE: int(1, 200).default(10),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.WEBHOOK_SECRETS.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRETS'], message: 'is required when NODE_ENV=production' });
+    if (env.ADMIN_TOKEN.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_TOKEN'], message: 'is required when NODE_ENV=production' });
+    if (!env.ENCRYPTION_KEY)
+      ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'is required when NODE_ENV=production' });
+  });
+
+export type AppConfig = z.infer<typeof envSchema>;
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+/** Parses the environment; throws InvalidConfigError naming each bad variable. Empty strings count as unset. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') cleaned[key] = value;
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new InvalidConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`),
+    );
+  }
+  return result.data;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * The provider's `meeting.completed` payload. Required: what Debrief cannot work without (the event id for
+ * idempotency, the type, the time, the meeting id and the account that routes it). Everything else of the
+ * seed is typed but optional, and unknown fields are kept (`looseObject`).
+ * `assets` is accepted both beside `data` (the seed's sample) and under `data` (the seed's table).
+ */
+const url = z.string().max(4096);
+
+const assetsSchema = z.looseObject({
+  transcriptionUrl: url.nullish(),
+  recordingUrl: url.nullish(),
+  actionItemsUrl: url.nullish(),
+  databaseNotes: z
+    .array(z.looseObject({ name: z.string().max(500).nullish(), note: z.string().max(200_000).nullish() }))
+    .max(500)
+    .nullish(),
+  followUpMaterials: z
+    .array(z.looseObject({ name: z.string().max(500).nullish(), txtUrl: url.nullish(), pdfUrl: url.nullish() }))
+    .max(500)
+    .nullish(),
+});
+
+export const meetingPayloadSchema = z.looseObject({
+  id: z.string().min(1).max(255),
+  eventType: z.string().min(1).max(255),
+  createdAt: z.number().finite().nonnegative(),
+  data: z.looseObject({
+    meeting: z.looseObject({
+      id: z.string().min(1).max(255),
+      name: z.string().max(1000).nullish(),
+      startTime: z.iso.datetime({ offset: true }).nullish(),
+      ownerName: z.string().max(500).nullish(),
+      ownerEmail: z.string().max(500).nullish(),
+      participants: z.array(z.string().max(500)).max(1000).nullish(),
+      atsRecordName: z.string().max(500).nullish(),
+      isPrivate: z.boolean().nullish(),
+    }),
+    organization: z.looseObject({
+      accountId: z.string().min(1).max(255),
+      teamId: z.string().max(255).nullish(),
+    }),
+    assets: assetsSchema.nullish(),
+  }),
+  assets: assetsSchema.nullish(),
+});
+
+export type MeetingPayload = z.infer<typeof meetingPayloadSchema>;
+
+export const MEETING_COMPLETED = 'meeting.completed';
+
+export interface PayloadIssue {
+  path: string;
+  message: string;
+}
+
+/** Renders zod issue paths as JSON paths (`$.data.meeting.id`), the form the 400 answer names. */
+export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (acc, key) =>
+      typeof key === 'number' ? `${acc}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${acc}.${String(key)}` : `${acc}[${JSON.stringify(String(key))}]`,
+    '$',
+  );
+}
+
+export function validatePayload(body: unknown): { ok: true; payload: MeetingPayload } | { ok: false; issues: PayloadIssue[] } {
+  const result = meetingPayloadSchema.safeParse(body);
+  if (result.success) return { ok: true, payload: result.data };
+  return { ok: false, issues: result.error.issues.map((i) => ({ path: toJsonPath(i.path), message: i.message })) };
+}

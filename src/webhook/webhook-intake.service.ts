@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { ApiError, isDatabaseUnavailable } from '../common/api-error';
+import { MetricsService } from '../observability/metrics.service';
+import { EventStoreRepository } from './event-store.repository';
+import { MEETING_COMPLETED, validatePayload } from './meeting-payload.schema';
+import { Headers } from './signature/signature-verifier';
+import { WebhookSignatureService } from './signature/webhook-signature.service';
+
+export type IntakeStatus = 'accepted' | 'duplicate' | 'ignored';
+
+/** Verify the raw body, then parse, then persist; only a durable write answers 200. */
+@Injectable()
+export class WebhookIntakeService {
+  constructor(
+    private readonly signatures: WebhookSignatureService,
+    private readonly events: EventStoreRepository,
+    private readonly metrics: MetricsService,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(WebhookIntakeService.name);
+  }
+
+  async receive(raw: Buffer, headers: Headers): Promise<{ status: IntakeStatus }> {
+    const verification = this.signatures.verify(raw, headers);
+    if (!verification.ok) {
+      this.metrics.webhookReceived('unauthorized');
+      this.logger.warn({ reason: verification.reason }, 'webhook refused: signature');
+      throw new ApiError(401, 'INVALID_SIGNATURE', verification.reason);
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      this.metrics.webhookReceived('invalid');
+      throw new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${(err as Error).message}`);
+    }
+    const validation = validatePayload(body);
+    if (!validation.ok) {
+      this.metrics.webhookReceived('invalid');
+      throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', validation.issues);
+    }
+    const payload = validation.payload;
+    const status = payload.eventType === MEETING_COMPLETED ? 'accepted' : 'ignored';
+
+    let result;
+    try {
+      result = await this.events.store({
+        id: payload.id,
+        eventType: payload.eventType,
+        accountId: payload.data.organization.accountId,
+        teamId: payload.data.organization.teamId ?? null,
+        providerCreatedAt: new Date(payload.createdAt),
+        status,
+        signatureScheme: verification.scheme,
+        rawBody: raw.toString('utf8'),
+      });
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        this.metrics.webhookReceived('unavailable');
+        this.logger.error({ eventId: payload.id, err: (err as Error).message }, 'webhook not stored: database unreachable');
+        throw new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; nothing was stored, retry later');
+      }
+      throw err;
+    }
+    const outcome: IntakeStatus = result.duplicate ? 'duplicate' : status;
+    this.metrics.webhookReceived(outcome);
+    this.logger.info({ eventId: payload.id, outcome, syncs: result.syncsCreated, scheme: verification.scheme }, 'webhook received');
+    return { status: outcome };
+  }
+}
