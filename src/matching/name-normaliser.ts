@@ -1,0 +1,100 @@
+import { foldSpelledOut, foldToAscii } from './ascii-fold';
+
+/** The keys a name is looked up and compared by. */
+export interface NameKeys {
+  /** Canonical key: folded tokens without particles and initials, sorted, joined by ' '. */
+  full: string;
+  /** Folded tokens in reading order (given names first), titles and degrees removed. */
+  tokens: string[];
+}
+
+export interface NameToken {
+  text: string;
+  /** Accepted spellings: the folded one, and the spelled-out one when it differs (muller, mueller). */
+  spellings: string[];
+}
+
+/** A name taken apart for comparison: the canonical key throws away what the comparison still needs. */
+export interface ParsedName {
+  tokens: string[];
+  /** Tokens that identify the person: not particles, initials or generations. */
+  significant: NameToken[];
+  particles: string[];
+  initials: string[];
+  /** Jr, Sr, III…: kept apart because a father and son share every other token. */
+  generations: string[];
+}
+
+// Lower-case, already folded. A particle is only a particle when the name has other tokens.
+const PARTICLES = new Set([
+  'van', 'von', 'de', 'da', 'di', 'del', 'della', 'delle', 'der', 'den', 'des', 'le', 'la', 'lo', 'les', 'du',
+  'dos', 'das', 'do', 'bin', 'binti', 'bint', 'ibn', 'al', 'el', 'ben', 'ter', 'ten', 'zu', 'af', 'av',
+]);
+const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'mme', 'mlle', 'herr', 'frau']);
+const GENERATIONS = new Set(['jr', 'jnr', 'sr', 'snr', 'ii', 'iii', 'iv']);
+const DEGREES = new Set(['phd', 'md', 'esq', 'mba', 'dds', 'cpa', 'rn']);
+
+// O'Brien, O’Brien and OBrien are one name, so apostrophes join rather than split.
+const APOSTROPHES = /['’‘ʼʻ`´′]/g;
+const SEPARATORS = /[^\p{L}\p{N}]+/u;
+const LATIN_LETTER = /^[a-z]$/;
+
+function foldedTokens(text: string): string[] {
+  return text.split(SEPARATORS).filter((token) => token.length > 0);
+}
+
+function isTrailer(token: string): boolean {
+  return GENERATIONS.has(token) || DEGREES.has(token);
+}
+
+/** `Last, First` becomes `First Last`; a part holding only `Jr.` or `PhD` is a trailer, not a given name. */
+function readingOrder(raw: string): string {
+  const parts = raw.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  if (parts.length < 2) return parts.join(' ');
+  const names = parts.filter((part) => !foldedTokens(foldToAscii(part)).every(isTrailer));
+  const trailers = parts.filter((part) => !names.includes(part));
+  const [surname, ...given] = names;
+  const ordered = surname === undefined ? [] : [...given, surname];
+  return [...ordered, ...trailers].join(' ');
+}
+
+export function parseName(raw: string | null | undefined): ParsedName | null {
+  if (typeof raw !== 'string') return null;
+  const ordered = readingOrder(raw.normalize('NFC').replace(APOSTROPHES, ''));
+  let folded = foldedTokens(foldToAscii(ordered));
+  let spelled = foldedTokens(foldSpelledOut(ordered));
+  // Both folds only swap letters for letters, so tokens line up; if they ever do not, drop the variant.
+  if (spelled.length !== folded.length) spelled = folded;
+
+  let start = 0;
+  let end = folded.length;
+  while (end - start > 1 && TITLES.has(folded[start]!)) start++;
+  while (end - start > 1 && DEGREES.has(folded[end - 1]!)) end--;
+  folded = folded.slice(start, end);
+  spelled = spelled.slice(start, end);
+  if (folded.length === 0) return null;
+
+  const parsed: ParsedName = { tokens: folded, significant: [], particles: [], initials: [], generations: [] };
+  const several = folded.length > 1;
+  folded.forEach((text, index) => {
+    if (several && PARTICLES.has(text)) parsed.particles.push(text);
+    else if (several && GENERATIONS.has(text)) parsed.generations.push(text);
+    else if (several && LATIN_LETTER.test(text)) parsed.initials.push(text);
+    else {
+      const variant = spelled[index]!;
+      parsed.significant.push({ text, spellings: variant === text ? [text] : [text, variant] });
+    }
+  });
+  return parsed;
+}
+
+/** The lookup key of a parsed name; falls back to every token when nothing significant is left ("J. R."). */
+export function nameKeyOf(parsed: ParsedName): string {
+  const significant = parsed.significant.map((token) => token.text);
+  return (significant.length > 0 ? significant : [...parsed.tokens]).sort().join(' ');
+}
+
+export function normaliseName(raw: string | null | undefined): NameKeys | null {
+  const parsed = parseName(raw);
+  return parsed === null ? null : { full: nameKeyOf(parsed), tokens: parsed.tokens };
+}
