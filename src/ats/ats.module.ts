@@ -1,9 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { ATS_ADAPTERS, AtsAdapter } from './ats-adapter.port';
 import { AtsAdapterRegistry } from './ats-adapter.registry';
+import { GreenhouseAdapter } from './adapters/greenhouse/greenhouse.adapter';
+import { LeverAdapter } from './adapters/lever/lever.adapter';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
+import { WorkableAdapter } from './adapters/workable/workable.adapter';
 
-const ADAPTERS = [SandboxAdapter];
+/** Every provider Debrief can post to. Adding one is adding its adapter here. */
+const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, WorkableAdapter];
 
 @Global()
 @Module({

@@ -1,0 +1,490 @@
+/**
+ * Greenhouse Harvest v3 adapter (v1/v2 were retired on 31 Aug 2026).
+ *
+ * Operator contract
+ * - credentials: `{ clientId, clientSecret }` — a Harvest v3 client-credentials pair. Scopes Debrief uses:
+ *   `harvest:candidates:list`, `harvest:users:list`, `harvest:notes:list`, `harvest:notes:create`.
+ * - settings:
+ *   - `baseUrl` (default `https://harvest.greenhouse.io/v3`; some tenants and sandboxes answer elsewhere);
+ *   - `authUrl` (default `https://auth.greenhouse.io`; the token endpoint is `{authUrl}/token`);
+ *   - `userId`: the Greenhouse user who authors notes when the meeting owner is not a Greenhouse user, and
+ *     the acting user for reads (numeric). Without it, reads go out without `sub` (the credential's default user);
+ *   - `rateLimit` `{ limit, intervalMs }` (default 50 per 10 s), `timeoutMs` (default 15000).
+ *
+ * How it talks to Greenhouse
+ * - Auth: `POST {authUrl}/token`, HTTP Basic `clientId:clientSecret`, form `grant_type=client_credentials&sub=<user id>`.
+ *   The acting user is the token's `sub` (v3 has no `On-Behalf-Of`), so tokens are cached per
+ *   (connection, credential, sub) and renewed a minute before `expires_at` (ISO 8601; `expires_in` is read too).
+ *   A 401 from Harvest drops the token and retries once with a new one.
+ * - Search: `GET /candidates?email=` (no name or phone filter exists). Listing: `GET /candidates?per_page=&updated_at=gte|<ISO>`,
+ *   then `Link: <…?cursor=…>; rel="next"`; the next page sends `cursor` as its only parameter.
+ * - Author: the meeting owner by `GET /users?primary_email=`, else by exact name over `GET /users`, else `settings.userId`.
+ * - Note: plain text (title as first line, reference marker in the body).
+ *
+ * The v3 create-note body, settled with the public-code search (the vendor's reference page itself was not
+ * retrievable): `POST /v3/notes` with JSON `{ candidate_id, user_id, body, visibility, note_type: "NOTE" }`,
+ * visibility one of `admin_only | private | public`, answered with the note object
+ * `{ id, candidate_id, application_id, user_id, body, visibility, type, … }`. Sources: two independent open-source
+ * Harvest v3 clients (a Node.js "v3 note write-back" service posting exactly that body with a client-credentials
+ * token, and a TypeScript Harvest v3 client whose addCandidateNote sends the same fields and checks them back on
+ * the answer), a v3 write-surface inventory listing `POST /v3/notes` under scope `harvest:notes:create` with note
+ * types NOTE/ACTIVITY/EMAIL, and an integration catalogue generated from the official v3 reference
+ * (`POST /v3/notes`, bearer auth; `GET /v3/users` filters by `primary_email`; `GET /v3/candidates` by `email`).
+ * The error bodies are assumed to keep the documented v1 shapes (`{message, errors[{message, field}]}`).
+ * A private meeting gets `private` (visible to its author only; `admin_only` would show it to every admin).
+ *
+ * Uncertain outcomes: when the POST may have reached Greenhouse (timeout, dropped connection) the adapter lists the
+ * candidate's notes (`GET /notes?candidate_ids=`) as the author — a private note is only visible to its author —
+ * and returns the note carrying the reference marker; otherwise it rethrows the uncertain error.
+ */
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type {
+  AtsAdapter,
+  AtsCandidate,
+  AtsCapabilities,
+  AtsContext,
+  CandidatePage,
+  CandidateQuery,
+  ConnectionCheck,
+  CreatedNote,
+  ListCandidatesRequest,
+  NoteDraft,
+} from '../../ats-adapter.port';
+import { AtsError, isAtsError } from '../../ats-error';
+import { AtsHttpClient } from '../../http/ats-http.client';
+import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { GreenhouseToken, GreenhouseTokenCache } from './greenhouse-token.cache';
+import {
+  GreenhouseCandidate,
+  GreenhouseNote,
+  GreenhouseUser,
+  greenhouseVisibility,
+  isActiveUser,
+  nextCursorFromLink,
+  noteBody,
+  readGreenhouseError,
+  toAtsCandidate,
+  toCreatedNote,
+  tokenExpiry,
+  userEmails,
+  userName,
+} from './greenhouse.mapper';
+
+const PROVIDER = 'greenhouse';
+const DEFAULT_BASE_URL = 'https://harvest.greenhouse.io/v3';
+const DEFAULT_AUTH_URL = 'https://auth.greenhouse.io';
+const DEFAULT_TIMEOUT_MS = 15_000;
+const MAX_PAGE_SIZE = 500;
+/** Bounds on scans so one sync never walks a whole tenant. */
+const MAX_NOTE_PAGES = 10;
+const MAX_USER_PAGES = 5;
+const OWNER_CACHE_MS = 10 * 60_000;
+
+interface GreenhouseConfig {
+  baseUrl: string;
+  authUrl: string;
+  clientId: string;
+  clientSecret: string;
+  userId: string | null;
+  timeoutMs: number;
+}
+
+@Injectable()
+export class GreenhouseAdapter implements AtsAdapter {
+  readonly provider = PROVIDER;
+  readonly capabilities: AtsCapabilities = {
+    search: ['email'],
+    listing: true,
+    incrementalListing: true,
+    privateNotes: true,
+    richText: false,
+    actAsUser: true,
+    rateLimit: { limit: 50, intervalMs: 10_000 },
+  };
+
+  private readonly factories = new Map<number, AtsHttpClientFactory>();
+  private readonly tokens = new GreenhouseTokenCache();
+  /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
+  private readonly owners = new Map<string, { userId: string | null; until: number }>();
+
+  async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
+    if (!query.email) return [];
+    const cfg = readConfig(ctx);
+    const res = await this.api<GreenhouseCandidate[]>(ctx, cfg, cfg.userId, {
+      method: 'get',
+      url: `${cfg.baseUrl}/candidates`,
+      params: { email: query.email, per_page: 100 },
+    });
+    return asArray<GreenhouseCandidate>(res.data).map(toAtsCandidate);
+  }
+
+  async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
+    const cfg = readConfig(ctx);
+    const params: Record<string, string | number> = request.cursor
+      ? { cursor: request.cursor }
+      : {
+          per_page: Math.min(Math.max(request.pageSize ?? 100, 1), MAX_PAGE_SIZE),
+          ...(request.updatedSince ? { updated_at: `gte|${request.updatedSince.toISOString()}` } : {}),
+        };
+    const res = await this.api<GreenhouseCandidate[]>(ctx, cfg, cfg.userId, {
+      method: 'get',
+      url: `${cfg.baseUrl}/candidates`,
+      params,
+    });
+    return {
+      candidates: asArray<GreenhouseCandidate>(res.data).map(toAtsCandidate),
+      nextCursor: nextCursorFromLink(res.headers?.link),
+    };
+  }
+
+  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+    const cfg = readConfig(ctx);
+    const candidateId = numericId(candidate.externalId, 'candidate id');
+    const authorId = await this.resolveAuthor(ctx, cfg, draft.author);
+    const visibility = greenhouseVisibility(draft.visibility);
+    const sent = {
+      candidate_id: candidateId,
+      user_id: Number(authorId),
+      body: noteBody(draft),
+      visibility,
+      note_type: 'NOTE',
+    };
+    try {
+      const res = await this.api<GreenhouseNote>(ctx, cfg, authorId, {
+        method: 'post',
+        url: `${cfg.baseUrl}/notes`,
+        headers: { 'Content-Type': 'application/json' },
+        data: sent,
+      });
+      if (res.data && typeof res.data === 'object' && res.data.id !== undefined) {
+        return { ...toCreatedNote(res.data, visibility), authorId: String(authorId), sent };
+      }
+      // Created but unnamed: name it from the candidate's notes rather than report a failure that would re-post.
+      const found = await this.lookForNote(ctx, cfg, authorId, candidateId, draft.referenceMarker).catch(() => null);
+      return { externalNoteId: found?.externalNoteId ?? draft.referenceMarker, visibility, authorId, sent };
+    } catch (err) {
+      if (!isAtsError(err) || !err.uncertain) throw err;
+      const found = await this.lookForNote(ctx, cfg, authorId, candidateId, draft.referenceMarker).catch(() => null);
+      if (found) return { ...found, sent };
+      throw err;
+    }
+  }
+
+  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+    const cfg = readConfig(ctx);
+    const candidateId = numericId(candidate.externalId, 'candidate id');
+    // Read as the author where possible: a private note is only visible to the user who wrote it.
+    let reader = cfg.userId;
+    try {
+      reader = await this.resolveAuthor(ctx, cfg, draft.author);
+    } catch (err) {
+      if (!isAtsError(err) || err.code !== 'CONFIGURATION') throw err;
+    }
+    return this.lookForNote(ctx, cfg, reader, candidateId, draft.referenceMarker);
+  }
+
+  async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    let cfg: GreenhouseConfig;
+    try {
+      cfg = readConfig(ctx);
+    } catch (err) {
+      return [failed('configuration', err)];
+    }
+    const checks: ConnectionCheck[] = [];
+    let token: GreenhouseToken;
+    let reader = cfg.userId;
+    let refusedUser: AtsError | null = null;
+    try {
+      token = await this.token(ctx, cfg, reader);
+    } catch (err) {
+      if (!isAtsError(err)) throw err;
+      if (!reader || !['INVALID_REQUEST', 'PERMISSION_DENIED'].includes(err.code)) return [failed('credentials', err)];
+      // The credential may be sound and only settings.userId refused as acting user: ask again without it.
+      refusedUser = err;
+      reader = null;
+      try {
+        token = await this.token(ctx, cfg, null);
+      } catch (retryErr) {
+        return [failed('credentials', retryErr)];
+      }
+    }
+    checks.push({
+      check: 'credentials',
+      ok: true,
+      detail: reader
+        ? `token granted for user ${reader}`
+        : 'token granted (reads act as the credential default user)',
+    });
+    const probe = async (check: string, what: string, path: string, params: Record<string, unknown>) => {
+      try {
+        await this.api(ctx, cfg, reader, { method: 'get', url: `${cfg.baseUrl}${path}`, params });
+        checks.push({ check, ok: true, detail: `can ${what}` });
+      } catch (err) {
+        checks.push(failed(check, err, `cannot ${what}`));
+      }
+    };
+    await probe('candidates:list', 'list and search candidates', '/candidates', { per_page: 1 });
+    await probe('users:list', 'resolve meeting owners to Greenhouse users', '/users', { per_page: 1 });
+    await probe('notes:list', 'read notes (needed to recover from uncertain writes)', '/notes', { per_page: 1 });
+    if (token.scopes) {
+      const ok = token.scopes.includes('harvest:notes:create');
+      checks.push({
+        check: 'notes:create',
+        ok,
+        detail: ok ? 'token carries harvest:notes:create' : 'token lacks harvest:notes:create: notes cannot be posted',
+        ...(ok ? {} : { code: 'PERMISSION_DENIED' as const }),
+      });
+    }
+    checks.push(
+      refusedUser
+        ? {
+            check: 'fallback author',
+            ok: false,
+            detail: `Greenhouse refused user ${cfg.userId} as acting user: ${refusedUser.message}`,
+            code: 'CONFIGURATION',
+          }
+        : await this.checkFallbackAuthor(ctx, cfg),
+    );
+    return checks;
+  }
+
+  private async checkFallbackAuthor(ctx: AtsContext, cfg: GreenhouseConfig): Promise<ConnectionCheck> {
+    if (!cfg.userId) {
+      return {
+        check: 'fallback author',
+        ok: false,
+        detail: 'settings.userId is not set: meetings whose owner is not a Greenhouse user cannot be filed',
+        code: 'CONFIGURATION',
+      };
+    }
+    try {
+      const res = await this.api<GreenhouseUser[]>(ctx, cfg, cfg.userId, {
+        method: 'get',
+        url: `${cfg.baseUrl}/users`,
+        params: { ids: cfg.userId },
+      });
+      const user = asArray<GreenhouseUser>(res.data).find((u) => String(u.id) === cfg.userId);
+      if (!user) {
+        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} not found`, code: 'CONFIGURATION' };
+      }
+      if (!isActiveUser(user)) {
+        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} is deactivated`, code: 'CONFIGURATION' };
+      }
+      return { check: 'fallback author', ok: true, detail: `notes fall back to ${userName(user) || cfg.userId}` };
+    } catch (err) {
+      return failed('fallback author', err);
+    }
+  }
+
+  /** The meeting owner as a Greenhouse user id: by e-mail, then by exact name, then settings.userId. */
+  private async resolveAuthor(ctx: AtsContext, cfg: GreenhouseConfig, author: NoteDraft['author']): Promise<string> {
+    const email = author.email?.trim().toLowerCase() || null;
+    const name = normaliseName(author.name);
+    const cacheKey = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
+    const cached = this.owners.get(cacheKey);
+    let found: string | null;
+    if (cached && cached.until > Date.now()) {
+      found = cached.userId;
+    } else {
+      found = await this.lookUpOwner(ctx, cfg, email, name);
+      this.owners.set(cacheKey, { userId: found, until: Date.now() + OWNER_CACHE_MS });
+    }
+    if (found) return found;
+    if (cfg.userId) return cfg.userId;
+    throw new AtsError(
+      'CONFIGURATION',
+      'greenhouse: the meeting owner is not a Greenhouse user and settings.userId (fallback author) is not set',
+    );
+  }
+
+  private async lookUpOwner(
+    ctx: AtsContext,
+    cfg: GreenhouseConfig,
+    email: string | null,
+    name: string | null,
+  ): Promise<string | null> {
+    try {
+      if (email) {
+        const res = await this.api<GreenhouseUser[]>(ctx, cfg, cfg.userId, {
+          method: 'get',
+          url: `${cfg.baseUrl}/users`,
+          params: { primary_email: email, per_page: 10 },
+        });
+        // Filter again here: a server that ignored the filter must not hand us a stranger.
+        const user = asArray<GreenhouseUser>(res.data).find((u) => isActiveUser(u) && userEmails(u).includes(email));
+        if (user) return String(user.id);
+      }
+      return name ? await this.findUserByName(ctx, cfg, name) : null;
+    } catch (err) {
+      // A credential that may not read users still posts as the configured fallback author.
+      if (isAtsError(err) && err.code === 'PERMISSION_DENIED' && cfg.userId) return null;
+      throw err;
+    }
+  }
+
+  private async findUserByName(ctx: AtsContext, cfg: GreenhouseConfig, name: string): Promise<string | null> {
+    const matches: GreenhouseUser[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_USER_PAGES; page++) {
+      const res: AxiosResponse<GreenhouseUser[]> = await this.api<GreenhouseUser[]>(ctx, cfg, cfg.userId, {
+        method: 'get',
+        url: `${cfg.baseUrl}/users`,
+        params: cursor ? { cursor } : { per_page: MAX_PAGE_SIZE },
+      });
+      matches.push(
+        ...asArray<GreenhouseUser>(res.data).filter((u) => isActiveUser(u) && normaliseName(userName(u)) === name),
+      );
+      cursor = nextCursorFromLink(res.headers?.link);
+      if (!cursor) break;
+    }
+    // Two users with the owner's name: neither is safe to write as.
+    return matches.length === 1 ? String(matches[0].id) : null;
+  }
+
+  private async lookForNote(
+    ctx: AtsContext,
+    cfg: GreenhouseConfig,
+    reader: string | null,
+    candidateId: number,
+    marker: string,
+  ): Promise<CreatedNote | null> {
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_NOTE_PAGES; page++) {
+      const res: AxiosResponse<GreenhouseNote[]> = await this.api<GreenhouseNote[]>(ctx, cfg, reader, {
+        method: 'get',
+        url: `${cfg.baseUrl}/notes`,
+        params: cursor ? { cursor } : { candidate_ids: String(candidateId), per_page: MAX_PAGE_SIZE },
+      });
+      const note = asArray<GreenhouseNote>(res.data).find(
+        (n) => typeof n.body === 'string' && n.body.includes(marker) && (n.candidate_id ?? candidateId) === candidateId,
+      );
+      if (note) return toCreatedNote(note, 'unknown');
+      cursor = nextCursorFromLink(res.headers?.link);
+      if (!cursor) return null;
+    }
+    return null;
+  }
+
+  /** A Harvest call with a bearer token for `sub`; a 401 renews the token once. */
+  private async api<T>(
+    ctx: AtsContext,
+    cfg: GreenhouseConfig,
+    sub: string | null,
+    config: AxiosRequestConfig,
+  ): Promise<AxiosResponse<T>> {
+    const client = this.client(ctx, cfg);
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.token(ctx, cfg, sub);
+      try {
+        return await client.request<T>({
+          ...config,
+          headers: { Accept: 'application/json', ...config.headers, Authorization: `Bearer ${token.accessToken}` },
+        });
+      } catch (err) {
+        if (attempt === 0 && isAtsError(err) && err.code === 'AUTH_FAILED') {
+          this.tokens.invalidate(tokenKey(ctx, cfg, sub), token.accessToken);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  private token(ctx: AtsContext, cfg: GreenhouseConfig, sub: string | null): Promise<GreenhouseToken> {
+    return this.tokens.get(tokenKey(ctx, cfg, sub), () => this.requestToken(ctx, cfg, sub));
+  }
+
+  private async requestToken(ctx: AtsContext, cfg: GreenhouseConfig, sub: string | null): Promise<GreenhouseToken> {
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (sub) form.set('sub', sub);
+    let res: AxiosResponse<Record<string, unknown>>;
+    try {
+      res = await this.client(ctx, cfg).request<Record<string, unknown>>({
+        method: 'post',
+        url: `${cfg.authUrl}/token`,
+        auth: { username: cfg.clientId, password: cfg.clientSecret },
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        data: form.toString(),
+      });
+    } catch (err) {
+      // Asking for a token changes nothing in Greenhouse: a lost answer is a plain temporary failure.
+      if (isAtsError(err) && err.uncertain) throw new AtsError('TEMPORARY', err.message, { cause: err });
+      throw err;
+    }
+    const data = res.data && typeof res.data === 'object' ? res.data : {};
+    if (typeof data.access_token !== 'string' || data.access_token === '') {
+      throw new AtsError('TEMPORARY', 'greenhouse: the token endpoint answered without an access_token', {
+        status: res.status,
+      });
+    }
+    return {
+      accessToken: data.access_token,
+      expiresAt: tokenExpiry(data, Date.now()),
+      scopes: typeof data.scope === 'string' ? data.scope.split(/\s+/).filter(Boolean) : null,
+    };
+  }
+
+  private client(ctx: AtsContext, cfg: GreenhouseConfig): AtsHttpClient {
+    let factory = this.factories.get(cfg.timeoutMs);
+    if (!factory) {
+      factory = new AtsHttpClientFactory(PROVIDER, this.capabilities, {
+        timeoutMs: cfg.timeoutMs,
+        mapError: readGreenhouseError,
+      });
+      this.factories.set(cfg.timeoutMs, factory);
+    }
+    return factory.forContext(ctx);
+  }
+}
+
+function readConfig(ctx: AtsContext): GreenhouseConfig {
+  const { clientId, clientSecret } = ctx.credentials ?? {};
+  if (typeof clientId !== 'string' || clientId === '' || typeof clientSecret !== 'string' || clientSecret === '') {
+    throw new AtsError('CONFIGURATION', 'greenhouse: credentials need clientId and clientSecret');
+  }
+  const settings = ctx.settings ?? {};
+  let userId: string | null = null;
+  if (settings.userId !== undefined && settings.userId !== null && settings.userId !== '') {
+    userId = String(settings.userId).trim();
+    if (!/^\d+$/.test(userId)) throw new AtsError('CONFIGURATION', 'greenhouse: settings.userId must be a numeric user id');
+  }
+  return {
+    baseUrl: urlSetting(settings.baseUrl, DEFAULT_BASE_URL),
+    authUrl: urlSetting(settings.authUrl, DEFAULT_AUTH_URL),
+    clientId,
+    clientSecret,
+    userId,
+    timeoutMs: typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function urlSetting(value: unknown, fallback: string): string {
+  return (typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback).replace(/\/+$/, '');
+}
+
+/** The credential is part of the key so a rotated secret never reuses the old secret's token. */
+function tokenKey(ctx: AtsContext, cfg: GreenhouseConfig, sub: string | null): string {
+  const credential = createHash('sha256').update(`${cfg.clientId}:${cfg.clientSecret}`).digest('hex').slice(0, 16);
+  return `${ctx.connectionId}|${credential}|${sub ?? ''}`;
+}
+
+function numericId(value: string, what: string): number {
+  if (!/^\d+$/.test(value)) throw new AtsError('INVALID_REQUEST', `greenhouse: ${what} must be numeric, got "${value}"`);
+  return Number(value);
+}
+
+function normaliseName(name: string | null | undefined): string | null {
+  const n = name?.trim().replace(/\s+/g, ' ').toLowerCase();
+  return n ? n : null;
+}
+
+function asArray<T>(data: unknown): T[] {
+  return Array.isArray(data) ? (data as T[]) : [];
+}
+
+function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
+  if (!isAtsError(err)) throw err;
+  return { check, ok: false, detail: prefix ? `${prefix}: ${err.message}` : err.message, code: err.code };
+}

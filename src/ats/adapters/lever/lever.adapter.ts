@@ -1,0 +1,400 @@
+/**
+ * Lever adapter (Data API v1).
+ *
+ * Operator contract
+ * - credentials: `{ apiKey }` — sent as HTTP Basic with the key as username and an empty password. The key needs
+ *   Opportunities read, Users read, Notes read and Notes write.
+ * - settings:
+ *   - `baseUrl` (default `https://api.lever.co/v1`; sandbox `https://api.sandbox.lever.co/v1`);
+ *   - `userId`: the Lever user who authors notes when the meeting owner is not a Lever user;
+ *   - `rateLimit` `{ limit, intervalMs }` (default 10 per second, Lever's steady token-bucket rate), `timeoutMs`.
+ *
+ * How it talks to Lever
+ * - A person is a contact with one opportunity per candidacy, and notes belong to an opportunity. Candidates are
+ *   returned one per contact (`externalId` = contact id, `meta.opportunityId` = the opportunity notes go on): the
+ *   open candidacy before archived ones, then the newest. Without `meta`, the contact's opportunities are fetched
+ *   again (`GET /opportunities?contact_id=`).
+ * - Search: `GET /opportunities?email=` (no name or phone filter). Listing: `GET /opportunities?limit=&updated_at_start=<epoch ms>`,
+ *   continued with `offset=<next>` while `hasNext`; the cursor also carries the first page's filter.
+ * - Author: the owner by `GET /users?email=`, else by exact name over `GET /users`, else `settings.userId`; sent as
+ *   `perform_as`. Private meetings get `secret: true` (author, mentioned users, admins and sensitive-data users only).
+ * - Note: `POST /opportunities/{id}/notes?perform_as=` with `{ value, secret }`; plain text.
+ * - Errors are `{code, message}`; Lever sends no rate-limit headers, 429s are handled by the shared client.
+ *
+ * Uncertain outcomes: the opportunity's notes (`GET /opportunities/{id}/notes`) are searched for the reference
+ * marker; `findNote` searches every recent opportunity of the contact.
+ */
+import { Injectable } from '@nestjs/common';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type {
+  AtsAdapter,
+  AtsCandidate,
+  AtsCapabilities,
+  AtsContext,
+  CandidatePage,
+  CandidateQuery,
+  ConnectionCheck,
+  CreatedNote,
+  ListCandidatesRequest,
+  NoteDraft,
+} from '../../ats-adapter.port';
+import { AtsError, isAtsError } from '../../ats-error';
+import { AtsHttpClient } from '../../http/ats-http.client';
+import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import {
+  candidatesByContact,
+  createdNoteId,
+  decodeListCursor,
+  encodeListCursor,
+  isActiveUser,
+  latestOpportunity,
+  LeverList,
+  LeverNote,
+  LeverOpportunity,
+  LeverUser,
+  noteContains,
+  noteText,
+  readLeverError,
+  toCreatedNote,
+} from './lever.mapper';
+
+const PROVIDER = 'lever';
+const DEFAULT_BASE_URL = 'https://api.lever.co/v1';
+const DEFAULT_TIMEOUT_MS = 15_000;
+const MAX_LIMIT = 100;
+const MAX_NOTE_PAGES = 10;
+const MAX_USER_PAGES = 5;
+/** How many of a contact's candidacies findNote searches. */
+const MAX_OPPORTUNITIES_SEARCHED = 5;
+const OWNER_CACHE_MS = 10 * 60_000;
+
+interface LeverConfig {
+  baseUrl: string;
+  apiKey: string;
+  userId: string | null;
+  timeoutMs: number;
+}
+
+@Injectable()
+export class LeverAdapter implements AtsAdapter {
+  readonly provider = PROVIDER;
+  readonly capabilities: AtsCapabilities = {
+    search: ['email'],
+    listing: true,
+    incrementalListing: true,
+    privateNotes: true,
+    richText: false,
+    actAsUser: true,
+    rateLimit: { limit: 10, intervalMs: 1000 },
+  };
+
+  private readonly factories = new Map<number, AtsHttpClientFactory>();
+  /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
+  private readonly owners = new Map<string, { userId: string | null; until: number }>();
+
+  async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
+    if (!query.email) return [];
+    const cfg = readConfig(ctx);
+    const res = await this.api<LeverList<LeverOpportunity>>(ctx, cfg, {
+      method: 'get',
+      url: `${cfg.baseUrl}/opportunities`,
+      params: { email: query.email, limit: MAX_LIMIT },
+    });
+    return candidatesByContact(res.data?.data ?? []);
+  }
+
+  async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
+    const cfg = readConfig(ctx);
+    const continued = request.cursor ? decodeListCursor(request.cursor) : null;
+    const updatedAtStart = continued ? continued.updatedAtStart : (request.updatedSince?.getTime() ?? null);
+    const params: Record<string, string | number> = {
+      limit: Math.min(Math.max(request.pageSize ?? MAX_LIMIT, 1), MAX_LIMIT),
+    };
+    if (updatedAtStart !== null) params.updated_at_start = updatedAtStart;
+    if (continued) params.offset = continued.offset;
+    const res = await this.api<LeverList<LeverOpportunity>>(ctx, cfg, {
+      method: 'get',
+      url: `${cfg.baseUrl}/opportunities`,
+      params,
+    });
+    const body = res.data ?? {};
+    return {
+      // Contacts split over two pages come back twice with the same externalId; the directory upserts them.
+      candidates: candidatesByContact(body.data ?? []),
+      nextCursor: body.hasNext && body.next ? encodeListCursor({ offset: body.next, updatedAtStart }) : null,
+    };
+  }
+
+  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+    const cfg = readConfig(ctx);
+    const opportunityId = await this.opportunityFor(ctx, cfg, candidate);
+    const authorId = await this.resolveAuthor(ctx, cfg, draft.author);
+    const secret = draft.visibility === 'private';
+    const sent = { value: noteText(draft), secret };
+    const visibility = secret ? 'secret' : 'public';
+    try {
+      const res = await this.api<unknown>(ctx, cfg, {
+        method: 'post',
+        url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(opportunityId)}/notes`,
+        params: { perform_as: authorId },
+        headers: { 'Content-Type': 'application/json' },
+        data: sent,
+      });
+      let noteId = createdNoteId(res.data);
+      if (!noteId) {
+        // Created but unnamed: name it from the opportunity's notes rather than report a failure that would re-post.
+        noteId = (await this.lookForNote(ctx, cfg, [opportunityId], draft.referenceMarker).catch(() => null))?.externalNoteId ?? null;
+      }
+      return { externalNoteId: noteId ?? draft.referenceMarker, visibility, authorId, sent };
+    } catch (err) {
+      if (!isAtsError(err) || !err.uncertain) throw err;
+      const found = await this.lookForNote(ctx, cfg, [opportunityId], draft.referenceMarker).catch(() => null);
+      if (found) return { ...found, sent };
+      throw err;
+    }
+  }
+
+  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+    const cfg = readConfig(ctx);
+    const ids = new Set<string>();
+    const metaId = candidate.meta?.opportunityId;
+    if (typeof metaId === 'string' && metaId) ids.add(metaId);
+    // The note may sit on another candidacy of the same person if a newer one appeared since it was posted.
+    const opportunities = await this.contactOpportunities(ctx, cfg, candidate.externalId);
+    opportunities
+      .sort((a, b) => (b.createdAt ?? 0) - (a.createdAt ?? 0))
+      .slice(0, MAX_OPPORTUNITIES_SEARCHED)
+      .forEach((o) => ids.add(o.id));
+    if (ids.size === 0) ids.add(candidate.externalId);
+    return this.lookForNote(ctx, cfg, [...ids], draft.referenceMarker);
+  }
+
+  async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    let cfg: LeverConfig;
+    try {
+      cfg = readConfig(ctx);
+    } catch (err) {
+      return [failed('configuration', err)];
+    }
+    const checks: ConnectionCheck[] = [];
+    let sample: LeverOpportunity | null = null;
+    try {
+      const res = await this.api<LeverList<LeverOpportunity>>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/opportunities`,
+        params: { limit: 1 },
+      });
+      sample = res.data?.data?.[0] ?? null;
+      checks.push({ check: 'credentials', ok: true, detail: 'API key accepted' });
+      checks.push({ check: 'opportunities:read', ok: true, detail: 'can search and list candidates' });
+    } catch (err) {
+      if (isAtsError(err) && err.code === 'AUTH_FAILED') return [failed('credentials', err)];
+      checks.push({ check: 'credentials', ok: true, detail: 'API key accepted' });
+      checks.push(failed('opportunities:read', err, 'cannot search or list candidates'));
+    }
+    try {
+      await this.api(ctx, cfg, { method: 'get', url: `${cfg.baseUrl}/users`, params: { limit: 1 } });
+      checks.push({ check: 'users:read', ok: true, detail: 'can resolve meeting owners to Lever users' });
+    } catch (err) {
+      checks.push(failed('users:read', err, 'cannot resolve meeting owners'));
+    }
+    if (sample) {
+      try {
+        await this.api(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(sample.id)}/notes`,
+          params: { limit: 1 },
+        });
+        checks.push({ check: 'notes:read', ok: true, detail: 'can read notes (needed to recover from uncertain writes)' });
+      } catch (err) {
+        checks.push(failed('notes:read', err, 'cannot read notes'));
+      }
+    }
+    checks.push(await this.checkFallbackAuthor(ctx, cfg));
+    return checks;
+  }
+
+  private async checkFallbackAuthor(ctx: AtsContext, cfg: LeverConfig): Promise<ConnectionCheck> {
+    if (!cfg.userId) {
+      return {
+        check: 'fallback author',
+        ok: false,
+        detail: 'settings.userId is not set: meetings whose owner is not a Lever user cannot be filed',
+        code: 'CONFIGURATION',
+      };
+    }
+    try {
+      const res = await this.api<{ data?: LeverUser }>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/users/${encodeURIComponent(cfg.userId)}`,
+      });
+      const user = res.data?.data;
+      if (!user || !isActiveUser(user)) {
+        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} is deactivated`, code: 'CONFIGURATION' };
+      }
+      return { check: 'fallback author', ok: true, detail: `notes fall back to ${user.name ?? cfg.userId}` };
+    } catch (err) {
+      if (isAtsError(err) && err.code === 'NOT_FOUND') {
+        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} not found`, code: 'CONFIGURATION' };
+      }
+      return failed('fallback author', err);
+    }
+  }
+
+  private async opportunityFor(ctx: AtsContext, cfg: LeverConfig, candidate: AtsCandidate): Promise<string> {
+    const metaId = candidate.meta?.opportunityId;
+    if (typeof metaId === 'string' && metaId) return metaId;
+    const latest = latestOpportunity(await this.contactOpportunities(ctx, cfg, candidate.externalId));
+    if (latest) return latest.id;
+    // Legacy Lever candidate ids are opportunity ids.
+    try {
+      const res = await this.api<{ data?: LeverOpportunity }>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(candidate.externalId)}`,
+      });
+      if (res.data?.data?.id) return res.data.data.id;
+    } catch (err) {
+      if (!isAtsError(err) || err.code !== 'NOT_FOUND') throw err;
+    }
+    throw new AtsError('NOT_FOUND', `lever: no opportunity for contact ${candidate.externalId}`);
+  }
+
+  private async contactOpportunities(ctx: AtsContext, cfg: LeverConfig, contactId: string): Promise<LeverOpportunity[]> {
+    const res = await this.api<LeverList<LeverOpportunity>>(ctx, cfg, {
+      method: 'get',
+      url: `${cfg.baseUrl}/opportunities`,
+      params: { contact_id: contactId, limit: MAX_LIMIT },
+    });
+    return (res.data?.data ?? []).filter((o) => (o.contact ?? contactId) === contactId);
+  }
+
+  /** The meeting owner as a Lever user id: by e-mail, then by exact name, then settings.userId. */
+  private async resolveAuthor(ctx: AtsContext, cfg: LeverConfig, author: NoteDraft['author']): Promise<string> {
+    const email = author.email?.trim().toLowerCase() || null;
+    const name = normaliseName(author.name);
+    const cacheKey = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
+    const cached = this.owners.get(cacheKey);
+    let found: string | null;
+    if (cached && cached.until > Date.now()) {
+      found = cached.userId;
+    } else {
+      found = await this.lookUpOwner(ctx, cfg, email, name);
+      this.owners.set(cacheKey, { userId: found, until: Date.now() + OWNER_CACHE_MS });
+    }
+    if (found) return found;
+    if (cfg.userId) return cfg.userId;
+    throw new AtsError(
+      'CONFIGURATION',
+      'lever: the meeting owner is not a Lever user and settings.userId (fallback author) is not set',
+    );
+  }
+
+  private async lookUpOwner(
+    ctx: AtsContext,
+    cfg: LeverConfig,
+    email: string | null,
+    name: string | null,
+  ): Promise<string | null> {
+    try {
+      if (email) {
+        const res = await this.api<LeverList<LeverUser>>(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/users`,
+          params: { email },
+        });
+        const user = (res.data?.data ?? []).find((u) => isActiveUser(u) && u.email?.toLowerCase() === email);
+        if (user) return user.id;
+      }
+      return name ? await this.findUserByName(ctx, cfg, name) : null;
+    } catch (err) {
+      // A key that may not read users still posts as the configured fallback author.
+      if (isAtsError(err) && err.code === 'PERMISSION_DENIED' && cfg.userId) return null;
+      throw err;
+    }
+  }
+
+  private async findUserByName(ctx: AtsContext, cfg: LeverConfig, name: string): Promise<string | null> {
+    const matches: LeverUser[] = [];
+    let offset: string | null = null;
+    for (let page = 0; page < MAX_USER_PAGES; page++) {
+      const res: AxiosResponse<LeverList<LeverUser>> = await this.api<LeverList<LeverUser>>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/users`,
+        params: { limit: MAX_LIMIT, ...(offset ? { offset } : {}) },
+      });
+      matches.push(...(res.data?.data ?? []).filter((u) => isActiveUser(u) && normaliseName(u.name) === name));
+      offset = res.data?.hasNext && res.data.next ? res.data.next : null;
+      if (!offset) break;
+    }
+    // Two users with the owner's name: neither is safe to write as.
+    return matches.length === 1 ? matches[0].id : null;
+  }
+
+  private async lookForNote(
+    ctx: AtsContext,
+    cfg: LeverConfig,
+    opportunityIds: string[],
+    marker: string,
+  ): Promise<CreatedNote | null> {
+    for (const opportunityId of opportunityIds) {
+      let offset: string | null = null;
+      for (let page = 0; page < MAX_NOTE_PAGES; page++) {
+        const res: AxiosResponse<LeverList<LeverNote>> = await this.api<LeverList<LeverNote>>(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(opportunityId)}/notes`,
+          params: { limit: MAX_LIMIT, ...(offset ? { offset } : {}) },
+        });
+        const note = (res.data?.data ?? []).find((n) => noteContains(n, marker));
+        if (note) return toCreatedNote(note);
+        offset = res.data?.hasNext && res.data.next ? res.data.next : null;
+        if (!offset) break;
+      }
+    }
+    return null;
+  }
+
+  private api<T>(ctx: AtsContext, cfg: LeverConfig, config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    return this.client(ctx, cfg).request<T>({
+      ...config,
+      auth: { username: cfg.apiKey, password: '' },
+      headers: { Accept: 'application/json', ...config.headers },
+    });
+  }
+
+  private client(ctx: AtsContext, cfg: LeverConfig): AtsHttpClient {
+    let factory = this.factories.get(cfg.timeoutMs);
+    if (!factory) {
+      factory = new AtsHttpClientFactory(PROVIDER, this.capabilities, { timeoutMs: cfg.timeoutMs, mapError: readLeverError });
+      this.factories.set(cfg.timeoutMs, factory);
+    }
+    return factory.forContext(ctx);
+  }
+}
+
+function readConfig(ctx: AtsContext): LeverConfig {
+  const { apiKey } = ctx.credentials ?? {};
+  if (typeof apiKey !== 'string' || apiKey === '') {
+    throw new AtsError('CONFIGURATION', 'lever: credentials need apiKey');
+  }
+  const settings = ctx.settings ?? {};
+  const userId =
+    typeof settings.userId === 'string' && settings.userId.trim() !== '' ? settings.userId.trim() : null;
+  const baseUrl =
+    typeof settings.baseUrl === 'string' && settings.baseUrl.trim() !== '' ? settings.baseUrl.trim() : DEFAULT_BASE_URL;
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey,
+    userId,
+    timeoutMs: typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function normaliseName(name: string | null | undefined): string | null {
+  const n = name?.trim().replace(/\s+/g, ' ').toLowerCase();
+  return n ? n : null;
+}
+
+function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
+  if (!isAtsError(err)) throw err;
+  return { check, ok: false, detail: prefix ? `${prefix}: ${err.message}` : err.message, code: err.code };
+}

@@ -1,0 +1,380 @@
+/**
+ * Workable adapter (SPI v3).
+ *
+ * Operator contract
+ * - credentials: `{ token }` — an account access token (or OAuth/partner token), sent as `Authorization: Bearer`.
+ *   It needs `r_candidates` and `w_candidates` (or `w_comments`), and must be able to list members.
+ * - settings:
+ *   - `subdomain`: the account's Workable subdomain; the API is `https://{subdomain}.workable.com/spi/v3`;
+ *   - `baseUrl` overrides that URL (and makes `subdomain` optional);
+ *   - `userId`: the Workable member id that authors comments when the meeting owner is not a member;
+ *   - `rateLimit` `{ limit, intervalMs }` (default 10 per 10 s, the account-token limit; OAuth and partner tokens
+ *     get 50 per 10 s and may raise it), `timeoutMs`.
+ *
+ * How it talks to Workable
+ * - Search: `GET /candidates?email=` (no name or phone filter). Workable keeps one record per job, so records sharing
+ *   an e-mail are returned as one candidate: the most recently updated record (`meta.recordIds` lists them all).
+ * - Listing: `GET /candidates?limit=&updated_after=<ISO>`, continued by replaying the query of `paging.next` on the
+ *   configured base URL. Records of one person on the same page are merged the same way; records on different pages
+ *   stay separate candidates (Workable has no person id to join them by).
+ * - Author: the owner by `GET /members?email=`, else by exact name, else `settings.userId`, sent as `member_id`.
+ * - Comment: `POST /candidates/{id}/comments` with `{ member_id, comment: { body, policy } }`; a private meeting gets
+ *   `policy: ["admin"]`, a public one no policy. Plain text. Workable answers 201 without an id, so the note is
+ *   identified by its reference marker (also when found again).
+ * - `X-Rate-Limit-Limit/Remaining/Reset` are honoured by the shared client; a 429 carries the reset, not Retry-After.
+ *
+ * Uncertain outcomes: the candidate's activity stream (`GET /candidates/{id}/activities`) is searched for the
+ * reference marker before the uncertain error is rethrown.
+ */
+import { Injectable } from '@nestjs/common';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+import type {
+  AtsAdapter,
+  AtsCandidate,
+  AtsCapabilities,
+  AtsContext,
+  CandidatePage,
+  CandidateQuery,
+  ConnectionCheck,
+  CreatedNote,
+  ListCandidatesRequest,
+  NoteDraft,
+} from '../../ats-adapter.port';
+import { AtsError, isAtsError } from '../../ats-error';
+import { AtsHttpClient } from '../../http/ats-http.client';
+import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import {
+  candidatesByPerson,
+  commentBody,
+  cursorFromPaging,
+  isActiveMember,
+  policyLabel,
+  readWorkableError,
+  WorkableActivity,
+  WorkableCandidate,
+  WorkableMember,
+  WorkablePaging,
+  workablePolicy,
+} from './workable.mapper';
+
+const PROVIDER = 'workable';
+const DEFAULT_TIMEOUT_MS = 15_000;
+const MAX_LIMIT = 100;
+const MAX_ACTIVITY_PAGES = 5;
+const MAX_MEMBER_PAGES = 5;
+const OWNER_CACHE_MS = 10 * 60_000;
+
+interface WorkableConfig {
+  baseUrl: string;
+  token: string;
+  userId: string | null;
+  timeoutMs: number;
+}
+
+interface CandidatesBody {
+  candidates?: WorkableCandidate[] | null;
+  paging?: WorkablePaging | null;
+}
+
+interface MembersBody {
+  members?: WorkableMember[] | null;
+  paging?: WorkablePaging | null;
+}
+
+interface ActivitiesBody {
+  activities?: WorkableActivity[] | null;
+  paging?: WorkablePaging | null;
+}
+
+@Injectable()
+export class WorkableAdapter implements AtsAdapter {
+  readonly provider = PROVIDER;
+  readonly capabilities: AtsCapabilities = {
+    search: ['email'],
+    listing: true,
+    incrementalListing: true,
+    privateNotes: true,
+    richText: false,
+    actAsUser: true,
+    rateLimit: { limit: 10, intervalMs: 10_000 },
+  };
+
+  private readonly factories = new Map<number, AtsHttpClientFactory>();
+  /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
+  private readonly owners = new Map<string, { memberId: string | null; until: number }>();
+
+  async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
+    if (!query.email) return [];
+    const cfg = readConfig(ctx);
+    const res = await this.api<CandidatesBody>(ctx, cfg, {
+      method: 'get',
+      url: `${cfg.baseUrl}/candidates`,
+      params: { email: query.email, limit: MAX_LIMIT },
+    });
+    return candidatesByPerson(res.data?.candidates ?? []);
+  }
+
+  async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
+    const cfg = readConfig(ctx);
+    let params: URLSearchParams;
+    if (request.cursor) {
+      params = new URLSearchParams(request.cursor);
+    } else {
+      params = new URLSearchParams({ limit: String(Math.min(Math.max(request.pageSize ?? MAX_LIMIT, 1), MAX_LIMIT)) });
+      if (request.updatedSince) params.set('updated_after', request.updatedSince.toISOString());
+    }
+    const res = await this.api<CandidatesBody>(ctx, cfg, { method: 'get', url: `${cfg.baseUrl}/candidates`, params });
+    return {
+      candidates: candidatesByPerson(res.data?.candidates ?? []),
+      nextCursor: cursorFromPaging(res.data?.paging, params.get('updated_after')),
+    };
+  }
+
+  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+    const cfg = readConfig(ctx);
+    const memberId = await this.resolveAuthor(ctx, cfg, draft.author);
+    const policy = workablePolicy(draft.visibility);
+    const sent = { member_id: memberId, comment: { body: commentBody(draft), ...(policy ? { policy } : {}) } };
+    try {
+      await this.api<unknown>(ctx, cfg, {
+        method: 'post',
+        url: `${cfg.baseUrl}/candidates/${encodeURIComponent(candidate.externalId)}/comments`,
+        headers: { 'Content-Type': 'application/json' },
+        data: sent,
+      });
+      return { externalNoteId: draft.referenceMarker, visibility: policyLabel(policy), authorId: memberId, sent };
+    } catch (err) {
+      if (!isAtsError(err) || !err.uncertain) throw err;
+      const found = await this.lookForComment(ctx, cfg, [candidate.externalId], draft.referenceMarker).catch(() => null);
+      if (found) return { ...found, visibility: policyLabel(policy), sent };
+      throw err;
+    }
+  }
+
+  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+    const cfg = readConfig(ctx);
+    const recordIds = Array.isArray(candidate.meta?.recordIds)
+      ? (candidate.meta.recordIds as unknown[]).filter((id): id is string => typeof id === 'string')
+      : [];
+    const found = await this.lookForComment(
+      ctx,
+      cfg,
+      [...new Set([candidate.externalId, ...recordIds])],
+      draft.referenceMarker,
+    );
+    return found ? { ...found, visibility: policyLabel(workablePolicy(draft.visibility)) } : null;
+  }
+
+  async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    let cfg: WorkableConfig;
+    try {
+      cfg = readConfig(ctx);
+    } catch (err) {
+      return [failed('configuration', err)];
+    }
+    const checks: ConnectionCheck[] = [];
+    let sample: WorkableCandidate | null = null;
+    try {
+      const res = await this.api<CandidatesBody>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/candidates`,
+        params: { limit: 1 },
+      });
+      sample = res.data?.candidates?.[0] ?? null;
+      checks.push({ check: 'credentials', ok: true, detail: 'token accepted' });
+      checks.push({ check: 'candidates:read', ok: true, detail: 'can search and list candidates' });
+    } catch (err) {
+      if (isAtsError(err) && err.code === 'AUTH_FAILED') return [failed('credentials', err)];
+      checks.push({ check: 'credentials', ok: true, detail: 'token accepted' });
+      checks.push(failed('candidates:read', err, 'cannot search or list candidates'));
+    }
+    let members: WorkableMember[] = [];
+    try {
+      members = await this.scanMembers(ctx, cfg, {});
+      checks.push({ check: 'members:read', ok: true, detail: 'can resolve meeting owners to Workable members' });
+    } catch (err) {
+      checks.push(failed('members:read', err, 'cannot resolve meeting owners'));
+    }
+    if (sample) {
+      try {
+        await this.api(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/candidates/${encodeURIComponent(sample.id)}/activities`,
+        });
+        checks.push({ check: 'activities:read', ok: true, detail: 'can read comments (needed to recover from uncertain writes)' });
+      } catch (err) {
+        checks.push(failed('activities:read', err, 'cannot read candidate activity'));
+      }
+    }
+    if (!cfg.userId) {
+      checks.push({
+        check: 'fallback author',
+        ok: false,
+        detail: 'settings.userId is not set: meetings whose owner is not a Workable member cannot be filed',
+        code: 'CONFIGURATION',
+      });
+    } else {
+      const member = members.find((m) => m.id === cfg.userId);
+      checks.push(
+        member && isActiveMember(member)
+          ? { check: 'fallback author', ok: true, detail: `comments fall back to ${member.name ?? cfg.userId}` }
+          : { check: 'fallback author', ok: false, detail: `member ${cfg.userId} not found or inactive`, code: 'CONFIGURATION' },
+      );
+    }
+    return checks;
+  }
+
+  /** The meeting owner as a Workable member id: by e-mail, then by exact name, then settings.userId. */
+  private async resolveAuthor(ctx: AtsContext, cfg: WorkableConfig, author: NoteDraft['author']): Promise<string> {
+    const email = author.email?.trim().toLowerCase() || null;
+    const name = normaliseName(author.name);
+    const cacheKey = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
+    const cached = this.owners.get(cacheKey);
+    let found: string | null;
+    if (cached && cached.until > Date.now()) {
+      found = cached.memberId;
+    } else {
+      found = await this.lookUpOwner(ctx, cfg, email, name);
+      this.owners.set(cacheKey, { memberId: found, until: Date.now() + OWNER_CACHE_MS });
+    }
+    if (found) return found;
+    if (cfg.userId) return cfg.userId;
+    throw new AtsError(
+      'CONFIGURATION',
+      'workable: the meeting owner is not a Workable member and settings.userId (fallback author) is not set',
+    );
+  }
+
+  private async lookUpOwner(
+    ctx: AtsContext,
+    cfg: WorkableConfig,
+    email: string | null,
+    name: string | null,
+  ): Promise<string | null> {
+    try {
+      if (email) {
+        // Filter again here: a server that ignored the filter must not hand us a stranger.
+        const member = (await this.scanMembers(ctx, cfg, { email }, 1)).find(
+          (m) => isActiveMember(m) && m.email?.toLowerCase() === email,
+        );
+        if (member) return member.id;
+      }
+      if (!name) return null;
+      const matches = (await this.scanMembers(ctx, cfg, { name })).filter(
+        (m) => isActiveMember(m) && normaliseName(m.name) === name,
+      );
+      // Two members with the owner's name: neither is safe to write as.
+      return matches.length === 1 ? matches[0].id : null;
+    } catch (err) {
+      // A token that may not list members still posts as the configured fallback author.
+      if (isAtsError(err) && err.code === 'PERMISSION_DENIED' && cfg.userId) return null;
+      throw err;
+    }
+  }
+
+  private async scanMembers(
+    ctx: AtsContext,
+    cfg: WorkableConfig,
+    filter: Record<string, string>,
+    maxPages = MAX_MEMBER_PAGES,
+  ): Promise<WorkableMember[]> {
+    const members: WorkableMember[] = [];
+    let params: URLSearchParams | null = new URLSearchParams({ ...filter, limit: String(MAX_LIMIT) });
+    for (let page = 0; params && page < maxPages; page++) {
+      const res: AxiosResponse<MembersBody> = await this.api<MembersBody>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/members`,
+        params,
+      });
+      members.push(...(res.data?.members ?? []));
+      const next = cursorFromPaging(res.data?.paging, null);
+      params = next ? new URLSearchParams(next) : null;
+    }
+    return members;
+  }
+
+  private async lookForComment(
+    ctx: AtsContext,
+    cfg: WorkableConfig,
+    candidateIds: string[],
+    marker: string,
+  ): Promise<CreatedNote | null> {
+    for (const candidateId of candidateIds) {
+      let params: URLSearchParams | undefined;
+      for (let page = 0; page < MAX_ACTIVITY_PAGES; page++) {
+        const res: AxiosResponse<ActivitiesBody> = await this.api<ActivitiesBody>(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/candidates/${encodeURIComponent(candidateId)}/activities`,
+          params,
+        });
+        const activity = (res.data?.activities ?? []).find((a) => typeof a.body === 'string' && a.body.includes(marker));
+        if (activity) {
+          return { externalNoteId: marker, visibility: 'unknown', authorId: activity.member?.id ?? null };
+        }
+        const next = cursorFromPaging(res.data?.paging, null);
+        if (!next) break;
+        params = new URLSearchParams(next);
+      }
+    }
+    return null;
+  }
+
+  private api<T>(ctx: AtsContext, cfg: WorkableConfig, config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    return this.client(ctx, cfg).request<T>({
+      ...config,
+      headers: { Accept: 'application/json', ...config.headers, Authorization: `Bearer ${cfg.token}` },
+    });
+  }
+
+  private client(ctx: AtsContext, cfg: WorkableConfig): AtsHttpClient {
+    let factory = this.factories.get(cfg.timeoutMs);
+    if (!factory) {
+      factory = new AtsHttpClientFactory(PROVIDER, this.capabilities, {
+        timeoutMs: cfg.timeoutMs,
+        mapError: readWorkableError,
+      });
+      this.factories.set(cfg.timeoutMs, factory);
+    }
+    return factory.forContext(ctx);
+  }
+}
+
+function readConfig(ctx: AtsContext): WorkableConfig {
+  const { token } = ctx.credentials ?? {};
+  if (typeof token !== 'string' || token === '') {
+    throw new AtsError('CONFIGURATION', 'workable: credentials need token');
+  }
+  const settings = ctx.settings ?? {};
+  let baseUrl: string;
+  if (typeof settings.baseUrl === 'string' && settings.baseUrl.trim() !== '') {
+    baseUrl = settings.baseUrl.trim();
+  } else {
+    const subdomain = typeof settings.subdomain === 'string' ? settings.subdomain.trim().toLowerCase() : '';
+    // The subdomain becomes part of a host name: anything but a DNS label could redirect the token elsewhere.
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(subdomain)) {
+      throw new AtsError('CONFIGURATION', 'workable: settings.subdomain (or settings.baseUrl) is required');
+    }
+    baseUrl = `https://${subdomain}.workable.com/spi/v3`;
+  }
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    token,
+    userId: typeof settings.userId === 'string' && settings.userId.trim() !== '' ? settings.userId.trim() : null,
+    timeoutMs: typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+  };
+}
+
+/** Exposed for the operator-facing default: which API a connection's settings point at. */
+export function workableBaseUrl(ctx: AtsContext): string {
+  return readConfig(ctx).baseUrl;
+}
+
+function normaliseName(name: string | null | undefined): string | null {
+  const n = name?.trim().replace(/\s+/g, ' ').toLowerCase();
+  return n ? n : null;
+}
+
+function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
+  if (!isAtsError(err)) throw err;
+  return { check, ok: false, detail: prefix ? `${prefix}: ${err.message}` : err.message, code: err.code };
+}

@@ -1,0 +1,467 @@
+import { BullhornAdapter } from '../../src/ats/adapters/bullhorn/bullhorn.adapter';
+import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
+import { AtsError } from '../../src/ats/ats-error';
+import { BullhornFakeServer } from '../fakes/bullhorn-fake-server';
+
+const MARKER = '[debrief-ref:evt_01HX]';
+const KEY = 'debrief:evt_01HX:conn-bullhorn';
+
+function draft(overrides: Partial<NoteDraft> = {}): NoteDraft {
+  return {
+    title: 'Interview with Jane Doe',
+    text: `Interview with Jane Doe\nRecording: https://rec.example/m/1\n${MARKER}`,
+    html:
+      '<h2>Interview with Jane Doe</h2><p>Strong on <b>systems design</b>.</p><ul><li>Check references</li></ul>' +
+      `<p><a href="https://rec.example/m/1" onclick="steal()">Recording</a></p><script>alert(1)</script><p>${MARKER}</p>`,
+    visibility: 'public',
+    referenceMarker: MARKER,
+    idempotencyKey: KEY,
+    author: { name: 'Rita Recruiter', email: 'rita.recruiter@acme.test' },
+    meetingStartedAt: new Date('2026-03-02T10:00:00Z'),
+    ...overrides,
+  };
+}
+
+const candidate = (id: number): AtsCandidate => ({
+  externalId: String(id),
+  firstName: null,
+  lastName: null,
+  displayName: `#${id}`,
+  emails: [],
+  phones: [],
+  updatedAt: null,
+});
+
+async function rejection(promise: Promise<unknown>): Promise<AtsError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(AtsError);
+    return err as AtsError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('BullhornAdapter against a fake Bullhorn', () => {
+  let fake: BullhornFakeServer;
+  let adapter: BullhornAdapter;
+  let ctx: AtsContext;
+
+  const withSettings = (settings: Record<string, unknown>, credentials: Record<string, unknown> = {}): AtsContext => ({
+    ...ctx,
+    credentials: { ...ctx.credentials, ...credentials },
+    settings: { ...ctx.settings, ...settings },
+  });
+
+  beforeEach(async () => {
+    fake = new BullhornFakeServer();
+    await fake.start();
+    fake.addUser({ id: 1, email: 'api@acme.test', firstName: 'Api', lastName: 'User' });
+    fake.addUser({ id: 45, email: 'Rita.Recruiter@acme.test', firstName: 'Rita', lastName: 'Recruiter' });
+    fake.addUser({ id: 99, email: 'debrief@acme.test', firstName: 'Debrief', lastName: 'Bot' });
+    fake.addUser({ id: 77, email: 'gone@acme.test', enabled: false });
+    const old = Date.parse('2020-01-01T00:00:00Z');
+    fake.addCandidate({ id: 101, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.com', mobile: '(415) 555-0101', dateLastModified: Date.parse('2026-03-01T12:00:00Z') });
+    fake.addCandidate({ id: 102, firstName: 'Jane', lastName: 'Doe', email: 'jane@example.com', isDeleted: true });
+    fake.addCandidate({ id: 103, firstName: 'John', lastName: 'Smith', email2: 'john@example.com', phone: '415-555-0199', dateLastModified: old });
+    fake.addCandidate({ id: 104, firstName: 'Li', lastName: 'Wei', workPhone: '+44 20 7946 0958', dateLastModified: old });
+    fake.addCandidate({ id: 105, firstName: 'Ana', lastName: 'Silva', phone2: '4155550142', dateLastModified: old });
+    adapter = new BullhornAdapter();
+    ctx = {
+      connectionId: 'conn-bullhorn',
+      credentials: { clientId: fake.client.id, clientSecret: fake.client.secret, username: fake.apiUser.username, password: fake.apiUser.password },
+      settings: { authUrl: fake.url, baseUrl: fake.url, timeoutMs: 400, rateLimit: { limit: 1000, intervalMs: 1000 } },
+    };
+  });
+
+  afterEach(() => fake.stop());
+
+  describe('sign-in and sessions', () => {
+    it('signs in with the server-side authorization code flow and reuses the session', async () => {
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      await adapter.searchCandidates(ctx, { name: 'John Smith' });
+
+      const [authorize] = fake.authorizeCalls();
+      expect(Object.fromEntries(authorize.query)).toEqual({
+        client_id: fake.client.id,
+        response_type: 'code',
+        username: fake.apiUser.username,
+        password: fake.apiUser.password,
+        action: 'Login',
+      });
+      expect(fake.authorizeCalls()).toHaveLength(1);
+      expect(fake.tokenGrants()).toEqual(['authorization_code']);
+      const [login] = fake.loginCalls();
+      expect(login.method).toBe('POST');
+      expect(login.query.get('version')).toBe('*');
+      expect(login.query.get('access_token')).toMatch(/^at:/);
+      expect(fake.loginCalls()).toHaveLength(1);
+      const searches = fake.restCalls('GET', 'search/Candidate');
+      expect(searches).toHaveLength(2);
+      expect(searches[0].headers.bhresttoken).toEqual(expect.any(String));
+      expect(searches[1].headers.bhresttoken).toBe(searches[0].headers.bhresttoken);
+    });
+
+    it('refreshes an access token near its expiry and logs in once when the session lapses', async () => {
+      fake.accessTokenSeconds = 30;
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.expireSessions();
+      const found = await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      expect(found.map((c) => c.externalId)).toEqual(['101']);
+      expect(fake.tokenGrants()).toEqual(['authorization_code', 'refresh_token']);
+      expect(fake.authorizeCalls()).toHaveLength(1);
+      expect(fake.loginCalls()).toHaveLength(2);
+      expect(fake.restCalls('GET', 'search/Candidate')).toHaveLength(3);
+    });
+
+    it('gets a new access token once when /login refuses the cached one', async () => {
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.expireSessions();
+      fake.expireAccessTokens();
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      expect(fake.tokenGrants()).toEqual(['authorization_code', 'refresh_token']);
+      // First login, the refused retry with the cached token, then one login with the refreshed token.
+      const tokens = fake.loginCalls().map((r) => r.query.get('access_token'));
+      expect(tokens).toHaveLength(3);
+      expect(tokens[1]).toBe(tokens[0]);
+      expect(tokens[2]).not.toBe(tokens[0]);
+    });
+
+    it('shares one refresh and one login among concurrent calls', async () => {
+      fake.accessTokenSeconds = 30;
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.expireSessions();
+      const results = await Promise.all(
+        ['jane@example.com', 'john@example.com', 'jane@example.com', 'nobody@example.com', 'john@example.com'].map((email) =>
+          adapter.searchCandidates(ctx, { email }),
+        ),
+      );
+      expect(results.map((r) => r.length)).toEqual([1, 1, 1, 0, 1]);
+      expect(fake.tokenGrants()).toEqual(['authorization_code', 'refresh_token']);
+      expect(fake.loginCalls()).toHaveLength(2);
+    });
+
+    it('starts over with the password when the refresh token was revoked', async () => {
+      fake.accessTokenSeconds = 30;
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.expireSessions();
+      fake.revokeRefreshTokens();
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      expect(fake.tokenGrants()).toEqual(['authorization_code', 'refresh_token', 'authorization_code']);
+      expect(fake.authorizeCalls()).toHaveLength(2);
+    });
+
+    it('logs in again once on a 412 missing-token answer and retries the call', async () => {
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.http.inject({
+        path: '/rest-services/corp1/search/Candidate',
+        fault: { kind: 'respond', response: { status: 412, body: { errorMessage: "Missing 'BhRestToken'", errorCode: 412 } } },
+      });
+      const found = await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      expect(found).toHaveLength(1);
+      expect(fake.loginCalls()).toHaveLength(2);
+    });
+
+    it('gives up with AUTH_FAILED after one re-login when the session keeps being refused', async () => {
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.http.inject({
+        path: '/rest-services/corp1/search/Candidate',
+        times: 5,
+        fault: { kind: 'respond', response: { status: 401, body: { errorMessage: "Bad 'BhRestToken' or timed-out.", errorCode: 401 } } },
+      });
+      const err = await rejection(adapter.searchCandidates(ctx, { email: 'jane@example.com' }));
+      expect(err).toMatchObject({ code: 'AUTH_FAILED', status: 401 });
+      expect(err.message).toContain('timed-out');
+      expect(fake.loginCalls()).toHaveLength(2);
+      expect(fake.restCalls('GET', 'search/Candidate')).toHaveLength(3);
+    });
+
+    it('reports a wrong password as AUTH_FAILED without logging in', async () => {
+      const err = await rejection(adapter.searchCandidates(withSettings({}, { password: 'wrong' }), { email: 'jane@example.com' }));
+      expect(err.code).toBe('AUTH_FAILED');
+      expect(err.message).not.toContain('wrong');
+      expect(fake.loginCalls()).toHaveLength(0);
+    });
+
+    it('reports a refused client secret as AUTH_FAILED and missing credentials as CONFIGURATION', async () => {
+      const err = await rejection(adapter.searchCandidates(withSettings({}, { clientSecret: 'nope' }), { email: 'jane@example.com' }));
+      expect(err).toMatchObject({ code: 'AUTH_FAILED', status: 401 });
+      const missing = await rejection(adapter.searchCandidates(withSettings({}, { username: '' }), { email: 'x@y.z' }));
+      expect(missing.code).toBe('CONFIGURATION');
+    });
+  });
+
+  describe('search', () => {
+    const lastQuery = () => fake.restCalls('GET', 'search/Candidate').at(-1)!.query;
+
+    it('finds a candidate by phone whatever way the number was typed', async () => {
+      expect((await adapter.searchCandidates(ctx, { phone: '+14155550101' })).map((c) => c.externalId)).toEqual(['101']);
+      const q = lastQuery();
+      expect(q.get('query')).toContain('phone:"4155550101"');
+      expect(q.get('query')).toContain('mobile:"(415) 555-0101"');
+      expect(q.get('query')).toContain('workPhone:"415-555-0101"');
+      expect(q.get('query')).toMatch(/\) AND isDeleted:false$/);
+      expect(q.get('fields')).toBe('id,firstName,lastName,name,email,email2,email3,phone,mobile,phone2,phone3,workPhone,dateLastModified');
+      expect((await adapter.searchCandidates(ctx, { phone: '+14155550199' })).map((c) => c.externalId)).toEqual(['103']);
+      expect((await adapter.searchCandidates(ctx, { phone: '+442079460958' })).map((c) => c.externalId)).toEqual(['104']);
+      expect((await adapter.searchCandidates(ctx, { phone: '+14155550142' })).map((c) => c.externalId)).toEqual(['105']);
+    });
+
+    it('finds by name, never returning deleted records', async () => {
+      const found = await adapter.searchCandidates(ctx, { name: ' Jane   Doe ' });
+      expect(found).toEqual([
+        {
+          externalId: '101',
+          firstName: 'Jane',
+          lastName: 'Doe',
+          displayName: 'Jane Doe',
+          emails: ['jane@example.com'],
+          phones: ['(415) 555-0101'],
+          updatedAt: new Date('2026-03-01T12:00:00Z'),
+        },
+      ]);
+      expect(lastQuery().get('query')).toBe('name:"Jane Doe" AND isDeleted:false');
+    });
+
+    it('finds by any of the three email fields and merges kinds without duplicates', async () => {
+      expect((await adapter.searchCandidates(ctx, { email: 'john@example.com' })).map((c) => c.externalId)).toEqual(['103']);
+      const merged = await adapter.searchCandidates(ctx, { name: 'Jane Doe', email: 'jane@example.com', phone: '+14155550101' });
+      expect(merged.map((c) => c.externalId)).toEqual(['101']);
+      expect(fake.restCalls('GET', 'search/Candidate')).toHaveLength(4);
+    });
+  });
+
+  describe('listing', () => {
+    async function listAll(c: AtsContext, updatedSince: Date | null) {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await adapter.listCandidates(c, { cursor, updatedSince, pageSize: 2 });
+        ids.push(...page.candidates.map((x) => x.externalId));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    }
+
+    it('pages with start/count until total, sorted by id, without deleted records', async () => {
+      expect(await listAll(ctx, null)).toEqual(['101', '103', '104', '105']);
+      const calls = fake.restCalls('GET', 'search/Candidate');
+      expect(calls.map((r) => [r.query.get('start'), r.query.get('count'), r.query.get('sort')])).toEqual([
+        ['0', '2', 'id'],
+        ['2', '2', 'id'],
+      ]);
+      expect(calls[0].query.get('query')).toBe('isDeleted:false');
+    });
+
+    it('lists incrementally with a dateLastModified range, moved back by the overlap', async () => {
+      const since = new Date('2026-03-01T10:00:00Z');
+      expect(await listAll(withSettings({ incrementalOverlapMinutes: 0 }), since)).toEqual(['101']);
+      expect(fake.restCalls('GET', 'search/Candidate')[0].query.get('query')).toBe(
+        'isDeleted:false AND dateLastModified:[20260301100000 TO *]',
+      );
+      await listAll(ctx, since);
+      expect(fake.restCalls('GET', 'search/Candidate').at(-1)!.query.get('query')).toBe(
+        'isDeleted:false AND dateLastModified:[20260228220000 TO *]',
+      );
+    });
+
+    it('refuses a cursor it did not issue', async () => {
+      const err = await rejection(adapter.listCandidates(ctx, { cursor: 'garbage', updatedSince: null }));
+      expect(err.code).toBe('INVALID_REQUEST');
+    });
+  });
+
+  describe('notes', () => {
+    it('creates the note with PUT, as the meeting owner, with the action, HTML comments and externalID', async () => {
+      const created = await adapter.createNote(ctx, candidate(101), draft());
+      const [put] = fake.restCalls('PUT', 'entity/Note');
+      const body = put.body as Record<string, unknown>;
+      expect(body).toMatchObject({
+        personReference: { id: 101 },
+        commentingPerson: { id: 45 },
+        action: 'Meeting',
+        externalID: KEY,
+      });
+      const comments = body.comments as string;
+      expect(comments).toContain('<h2>Interview with Jane Doe</h2>');
+      expect(comments).toContain('<ul><li>Check references</li></ul>');
+      expect(comments).toContain(MARKER);
+      expect(comments).not.toMatch(/<script|onclick/);
+      const [stored] = fake.notesOf(101);
+      expect(created).toEqual({ externalNoteId: String(stored.id), visibility: 'public', authorId: '45', sent: body });
+      // The externalID lookup ran before the write.
+      const order = fake.http.requests.map((r) => `${r.method} ${r.path.replace('/rest-services/corp1/', '')}`);
+      expect(order.indexOf('GET query/Note')).toBeLessThan(order.indexOf('PUT entity/Note'));
+    });
+
+    it('falls back to settings.userId, and refuses with CONFIGURATION when there is no author at all', async () => {
+      const guest = draft({ author: { name: 'Guest', email: 'guest@elsewhere.test' } });
+      const created = await adapter.createNote(withSettings({ userId: '99' }), candidate(101), guest);
+      expect(created.authorId).toBe('99');
+      expect(fake.notesOf(101)[0].commentingPerson.id).toBe(99);
+
+      const disabledOwner = draft({ idempotencyKey: 'k2', author: { name: 'Gone', email: 'gone@acme.test' } });
+      const err = await rejection(adapter.createNote(ctx, candidate(103), disabledOwner));
+      expect(err.code).toBe('CONFIGURATION');
+      expect(fake.notesOf(103)).toHaveLength(0);
+    });
+
+    it('refuses a private draft without sending anything', async () => {
+      const err = await rejection(adapter.createNote(ctx, candidate(101), draft({ visibility: 'private' })));
+      expect(err.code).toBe('INVALID_REQUEST');
+      expect(fake.http.requests).toHaveLength(0);
+      expect(adapter.capabilities.privateNotes).toBe(false);
+    });
+
+    it("checks the action against the tenant's commentActionList", async () => {
+      const err = await rejection(adapter.createNote(withSettings({ noteAction: 'Coffee chat' }), candidate(101), draft()));
+      expect(err.code).toBe('CONFIGURATION');
+      expect(err.message).toContain('Interview');
+      await adapter.createNote(withSettings({ noteAction: 'interview' }), candidate(101), draft());
+      expect(fake.notesOf(101)[0].action).toBe('Interview');
+    });
+
+    it('returns the existing note instead of posting the same externalID twice', async () => {
+      const first = await adapter.createNote(ctx, candidate(101), draft());
+      const again = await adapter.createNote(ctx, candidate(101), draft());
+      expect(again.externalNoteId).toBe(first.externalNoteId);
+      expect(fake.notesOf(101)).toHaveLength(1);
+      expect(fake.restCalls('PUT', 'entity/Note')).toHaveLength(1);
+    });
+
+    it('finds a note by externalID on the same candidate only', async () => {
+      const created = await adapter.createNote(ctx, candidate(101), draft());
+      await expect(adapter.findNote(ctx, candidate(101), draft())).resolves.toEqual({
+        externalNoteId: created.externalNoteId,
+        visibility: 'public',
+        authorId: '45',
+      });
+      await expect(adapter.findNote(ctx, candidate(103), draft())).resolves.toBeNull();
+      await expect(adapter.findNote(ctx, candidate(101), draft({ idempotencyKey: 'other' }))).resolves.toBeNull();
+    });
+
+    it('stores an over-long idempotency key as a stable digest', async () => {
+      const long = draft({ idempotencyKey: 'k'.repeat(150) });
+      await adapter.createNote(ctx, candidate(101), long);
+      const externalID = fake.notesOf(101)[0].externalID!;
+      expect(externalID).toMatch(/^sha256:[0-9a-f]{64}$/);
+      await expect(adapter.findNote(ctx, candidate(101), long)).resolves.not.toBeNull();
+    });
+  });
+
+  describe('uncertain outcomes', () => {
+    it('returns the stored note when the answer times out after Bullhorn stored it, without a duplicate', async () => {
+      fake.http.inject({ method: 'PUT', path: '/rest-services/corp1/entity/Note', fault: { kind: 'hang' }, afterHandling: true });
+      const created = await adapter.createNote(ctx, candidate(101), draft());
+      const notes = fake.notesOf(101);
+      expect(notes).toHaveLength(1);
+      expect(created.externalNoteId).toBe(String(notes[0].id));
+      expect(fake.restCalls('PUT', 'entity/Note')).toHaveLength(1);
+    });
+
+    it('rethrows the uncertain error when the dropped write never arrived', async () => {
+      fake.http.inject({ method: 'PUT', path: '/rest-services/corp1/entity/Note', fault: { kind: 'drop' } });
+      const err = await rejection(adapter.createNote(ctx, candidate(101), draft()));
+      expect(err).toMatchObject({ code: 'TEMPORARY', uncertain: true });
+      expect(fake.notesOf(101)).toHaveLength(0);
+      expect(fake.restCalls('GET', 'query/Note')).toHaveLength(2);
+      // The next attempt posts exactly once.
+      await adapter.createNote(ctx, candidate(101), draft());
+      expect(fake.notesOf(101)).toHaveLength(1);
+    });
+
+    it('looks again after a 5xx on the write and rethrows when nothing was stored', async () => {
+      fake.http.inject({
+        method: 'PUT',
+        path: '/rest-services/corp1/entity/Note',
+        fault: { kind: 'respond', response: { status: 500, body: { errorMessage: 'Internal error', errorCode: 500 } } },
+      });
+      const err = await rejection(adapter.createNote(ctx, candidate(101), draft()));
+      expect(err).toMatchObject({ code: 'TEMPORARY', status: 500 });
+      expect(fake.restCalls('GET', 'query/Note')).toHaveLength(2);
+    });
+  });
+
+  describe("Bullhorn's error shapes and rate limits", () => {
+    it('maps a 400 body with errorMessage and errors[] to INVALID_REQUEST and does not look for the note', async () => {
+      fake.http.inject({
+        method: 'PUT',
+        path: '/rest-services/corp1/entity/Note',
+        fault: {
+          kind: 'respond',
+          response: {
+            status: 400,
+            body: {
+              errorMessage: 'error persisting an entity of type: Note',
+              errorMessageKey: 'errors.cannotPersistEntity',
+              errorCode: 400,
+              errors: [{ propertyName: 'action', severity: 'ERROR', type: 'INVALID_VALUE' }],
+            },
+          },
+        },
+      });
+      const err = await rejection(adapter.createNote(ctx, candidate(101), draft()));
+      expect(err).toMatchObject({ code: 'INVALID_REQUEST', status: 400, uncertain: false });
+      expect(err.message).toContain('error persisting an entity of type: Note');
+      expect(err.message).toContain('action INVALID_VALUE');
+      expect(fake.restCalls('GET', 'query/Note')).toHaveLength(1);
+    });
+
+    it('maps 403 to PERMISSION_DENIED, unknown fields (404) to NOT_FOUND and 503 to TEMPORARY', async () => {
+      const path = '/rest-services/corp1/search/Candidate';
+      fake.http.inject({ path, fault: { kind: 'respond', response: { status: 403, body: { errorMessage: 'Access denied to entity Candidate', errorCode: 403 } } } });
+      expect((await rejection(adapter.searchCandidates(ctx, { email: 'a@b.c' }))).code).toBe('PERMISSION_DENIED');
+      fake.http.inject({ path, fault: { kind: 'respond', response: { status: 404, body: { errorMessage: 'Invalid field(s): foo', errorCode: 404 } } } });
+      expect((await rejection(adapter.searchCandidates(ctx, { email: 'a@b.c' }))).code).toBe('NOT_FOUND');
+      fake.http.inject({ path, fault: { kind: 'respond', response: { status: 503, body: '<html>Service Unavailable</html>' } } });
+      expect((await rejection(adapter.searchCandidates(ctx, { email: 'a@b.c' }))).code).toBe('TEMPORARY');
+    });
+
+    it('absorbs 429s with and without Retry-After', async () => {
+      const path = '/rest-services/corp1/search/Candidate';
+      fake.http.inject({ path, fault: { kind: 'respond', response: { status: 429, headers: { 'Retry-After': '1' }, body: { errorMessage: 'Too many requests', errorCode: 429 } } } });
+      fake.http.inject({ path, fault: { kind: 'respond', response: { status: 429, body: { errorMessage: 'Too many requests', errorCode: 429 } } } });
+      const found = await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      expect(found).toHaveLength(1);
+      expect(fake.restCalls('GET', 'search/Candidate')).toHaveLength(3);
+    });
+
+    it('hands a long wait back as RATE_LIMITED with the reset from ratelimit-reset', async () => {
+      fake.http.inject({
+        path: '/rest-services/corp1/search/Candidate',
+        fault: { kind: 'respond', response: { status: 429, headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': '90' }, body: { errorMessage: 'Too many requests' } } },
+      });
+      const err = await rejection(adapter.searchCandidates(ctx, { email: 'jane@example.com' }));
+      expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 90 });
+    });
+  });
+
+  describe('testConnection', () => {
+    it('reports what works', async () => {
+      const checks = await adapter.testConnection(withSettings({ userId: 99 }));
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+      expect(checks.map((c) => c.check)).toEqual([
+        'sign-in (OAuth and REST login)',
+        'candidate search',
+        'note lookup (query/Note)',
+        'note action',
+        'meeting owner lookup (query/CorporateUser)',
+        'fallback author (settings.userId)',
+      ]);
+      expect(fake.notes).toHaveLength(0);
+    });
+
+    it('reports a refused sign-in without throwing', async () => {
+      const checks = await adapter.testConnection(withSettings({}, { password: 'wrong' }));
+      expect(checks).toEqual([expect.objectContaining({ check: 'sign-in (OAuth and REST login)', ok: false, code: 'AUTH_FAILED' })]);
+    });
+
+    it('flags an action the tenant does not have and a disabled fallback author', async () => {
+      const checks = await adapter.testConnection(withSettings({ noteAction: 'Coffee chat', userId: '77' }));
+      const byName = Object.fromEntries(checks.map((c) => [c.check, c]));
+      expect(byName['note action']).toMatchObject({ ok: false, code: 'CONFIGURATION' });
+      expect(byName['fallback author (settings.userId)']).toMatchObject({ ok: false, code: 'CONFIGURATION' });
+      expect(byName['candidate search'].ok).toBe(true);
+    });
+  });
+});
