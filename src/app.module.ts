@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig } from './config/app-config';
 import { ConnectionsModule } from './connections/connections.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { ObservabilityModule } from './observability/observability.module';
+import { SyncModule } from './sync/sync.module';
 import { WebhookModule } from './webhook/webhook.module';
 
 export interface AppModuleOptions {
@@ -67,6 +68,7 @@ export class AppModule {
         AtsModule,
         ConnectionsModule,
         WebhookModule,
+        SyncModule,
       ],
     };
   }

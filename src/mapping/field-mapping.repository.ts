@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DEFAULT_FIELD_MAPPING, FieldMapping, parseFieldMapping } from './field-mapping.schema';
+
+export interface VersionedMapping {
+  /** 0 is the built-in default (the connection has none of its own). */
+  version: number;
+  mapping: FieldMapping;
+}
+
+/** Versioned field-mapping documents: every write is a new version, validated before it is stored. */
+@Injectable()
+export class FieldMappingRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async current(connectionId: string): Promise<VersionedMapping> {
+    const rows: Array<{ version: number; document: unknown }> = await this.dataSource.query(
+      `SELECT version, document FROM field_mappings WHERE connection_id = $1 ORDER BY version DESC LIMIT 1`,
+      [connectionId],
+    );
+    if (rows.length === 0) return { version: 0, mapping: DEFAULT_FIELD_MAPPING };
+    const parsed = parseFieldMapping(rows[0].document);
+    // A stored document was valid when written; if a later schema refuses it, fail loudly rather than guess.
+    if (!parsed.ok) throw new Error(`stored field mapping v${rows[0].version} no longer validates`);
+    return { version: rows[0].version, mapping: parsed.mapping };
+  }
+
+  /** Stores a new version (the caller validated it); concurrent writers get distinct versions or a conflict. */
+  async save(connectionId: string, document: FieldMapping, createdBy: string | null): Promise<number> {
+    const rows: Array<{ version: number }> = await this.dataSource.query(
+      `INSERT INTO field_mappings (connection_id, version, document, created_by)
+       SELECT $1, COALESCE(MAX(version), 0) + 1, $2::jsonb, $3 FROM field_mappings WHERE connection_id = $1
+       RETURNING version`,
+      [connectionId, JSON.stringify(document), createdBy],
+    );
+    return rows[0].version;
+  }
+}

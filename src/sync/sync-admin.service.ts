@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { conflict, notFound } from '../common/api-error';
+import { SYNC_NOTIFY_CHANNEL } from '../webhook/event-store.repository';
+import { SyncStatus } from './sync.entity';
+import { SyncStateService } from './sync-state.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SyncListFilter {
+  status?: SyncStatus[];
+  eventId?: string;
+  connectionId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Cursor over (created_at DESC, id DESC): stable while new rows arrive. */
+export function encodeCursor(createdAt: Date | string, id: string): string {
+  return Buffer.from(`${new Date(createdAt).toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id)) return null;
+  return { createdAt, id };
+}
+
+const SYNC_COLUMNS = `s.id, s.event_id, s.connection_id, s.status, s.attempts, s.next_attempt_at, s.candidate_id, s.candidate_name,
+  s.match, s.resolution, s.mapping_version, s.visibility, s.visibility_reason, s.action_items_status, s.rendered_note, s.note_ref,
+  s.note_uncertain, s.last_error_code, s.last_error_message, s.created_at, s.updated_at, s.finished_at, s.lease_expires_at`;
+
+export function syncView(r: Record<string, any>, detailed = false) {
+  const base = {
+    id: r.id,
+    eventId: r.event_id,
+    connectionId: r.connection_id,
+    status: r.status as SyncStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
+    candidateId: r.candidate_id,
+    candidateName: r.candidate_name,
+    visibility: r.visibility,
+    lastError: r.last_error_code ? { code: r.last_error_code, message: r.last_error_message } : null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at,
+  };
+  if (!detailed) return base;
+  return {
+    ...base,
+    match: r.match,
+    resolution: r.resolution,
+    mappingVersion: r.mapping_version,
+    visibilityReason: r.visibility_reason,
+    actionItems: r.action_items_status,
+    note: r.rendered_note || r.note_ref ? { ...(r.rendered_note ?? {}), ...(r.note_ref ?? {}) } : null,
+    noteUncertain: r.note_uncertain,
+    leaseExpiresAt: r.status === 'processing' ? r.lease_expires_at : null,
+  };
+}
+
+/** What operators read and steer about syncs and events. State changes go through SyncStateService. */
+@Injectable()
+export class SyncAdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly state: SyncStateService,
+  ) {}
+
+  async list(filter: SyncListFilter) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.status?.length) add('s.status = ANY(?::text[])', filter.status);
+    if (filter.eventId) add('s.event_id = ?', filter.eventId);
+    if (filter.connectionId) {
+      if (!UUID.test(filter.connectionId)) return { items: [], nextCursor: null };
+      add('s.connection_id = ?::uuid', filter.connectionId);
+    }
+    if (filter.cursor) {
+      const c = decodeCursor(filter.cursor);
+      if (!c) throw conflict('invalid cursor');
+      params.push(c.createdAt, c.id);
+      where.push(`(s.created_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit + 1);
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT ${SYNC_COLUMNS} FROM syncs s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY s.created_at DESC, s.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => syncView(r)),
+      nextCursor: rows.length > filter.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
+  }
+
+  async get(id: string) {
+    const row = await this.row(id);
+    const attempts: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT attempt, worker, started_at, finished_at, outcome, error_code, error_message, detail
+       FROM sync_attempts WHERE sync_id = $1 ORDER BY id`,
+      [id],
+    );
+    return {
+      ...syncView(row, true),
+      attemptsHistory: attempts.map((a) => ({
+        attempt: a.attempt,
+        worker: a.worker,
+        startedAt: a.started_at,
+        finishedAt: a.finished_at,
+        outcome: a.outcome,
+        error: a.error_code ? { code: a.error_code, message: a.error_message } : null,
+        detail: a.detail,
+      })),
+    };
+  }
+
+  async retry(id: string) {
+    const row = await this.row(id);
+    const ids = await this.state.rearm([id], ['failed', 'unmatched', 'needs_review', 'skipped', 'pending']);
+    if (ids.length === 0) throw conflict(`a ${row.status} sync cannot be retried`);
+    return this.get(id);
+  }
+
+  async resolve(id: string, candidateId: string, actor: string) {
+    const row = await this.row(id);
+    const resolution = { candidateId, by: actor, at: new Date().toISOString() };
+    const ids = await this.state.rearm([id], ['needs_review', 'unmatched'], { resolution });
+    if (ids.length === 0) throw conflict(`only needs_review or unmatched syncs can be resolved; this one is ${row.status}`);
+    return this.get(id);
+  }
+
+  async event(id: string) {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT id, event_type, account_id, team_id, provider_created_at, received_at, status, signature_scheme, raw_body,
+              raw_body_purged_at FROM webhook_events WHERE id = $1`,
+      [id],
+    );
+    if (rows.length === 0) throw notFound('event');
+    const e = rows[0];
+    const syncs: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.event_id = $1 ORDER BY s.created_at, s.id`,
+      [id],
+    );
+    let payload: unknown = null;
+    try {
+      payload = e.raw_body ? JSON.parse(e.raw_body) : null;
+    } catch {
+      payload = null;
+    }
+    return {
+      id: e.id,
+      eventType: e.event_type,
+      accountId: e.account_id,
+      teamId: e.team_id,
+      createdAt: e.provider_created_at,
+      receivedAt: e.received_at,
+      status: e.status,
+      signatureScheme: e.signature_scheme,
+      payload,
+      payloadPurgedAt: e.raw_body_purged_at,
+      syncs: syncs.map((s) => syncView(s)),
+    };
+  }
+
+  /** Creates the syncs that connections routed today should have for this event; existing ones are kept. */
+  async replay(id: string) {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(`SELECT id, status, account_id, team_id FROM webhook_events WHERE id = $1`, [id]);
+    if (rows.length === 0) throw notFound('event');
+    const e = rows[0];
+    if (e.status !== 'accepted') throw conflict(`an ${e.status} event has nothing to deliver`);
+    const created: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO syncs (event_id, connection_id)
+       SELECT $1, c.id FROM connections c
+       WHERE c.account_id = $2 AND c.enabled AND c.deleted_at IS NULL AND (c.team_id IS NULL OR c.team_id = $3)
+       ON CONFLICT (event_id, connection_id) DO NOTHING RETURNING id`,
+      [id, e.account_id, e.team_id],
+    );
+    if (created.length > 0) await this.dataSource.query(`SELECT pg_notify('${SYNC_NOTIFY_CHANNEL}', '')`);
+    return { eventId: id, created: created.length, syncIds: created.map((c) => c.id) };
+  }
+
+  private async row(id: string): Promise<Record<string, any>> {
+    if (!UUID.test(id)) throw notFound('sync');
+    const rows = await this.dataSource.query(`SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.id = $1`, [id]);
+    if (rows.length === 0) throw notFound('sync');
+    return rows[0];
+  }
+}

@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import type { AtsAdapter, AtsCandidate, AtsContext, CreatedNote, NoteDraft } from '../ats/ats-adapter.port';
+import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
+import { AtsError, isAtsError } from '../ats/ats-error';
+import { AppConfig, InjectConfig } from '../config/app-config';
+import { ConnectionsService } from '../connections/connections.service';
+import { FieldMappingRepository } from '../mapping/field-mapping.repository';
+import { renderNote } from '../mapping/note-renderer';
+import { decideVisibility } from '../mapping/private-meeting.policy';
+import { CandidateFinderService } from '../matching/candidate-finder.service';
+import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
+import type { MeetingCompleted } from '../meeting/meeting-completed.model';
+import { normaliseMeeting } from '../meeting/normalise-meeting';
+import { MetricsService } from '../observability/metrics.service';
+import { validatePayload } from '../webhook/meeting-payload.schema';
+import { decideRetry } from './retry-policy';
+import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from './sync-state.service';
+
+/** A failure that is not the ATS's: bad stored data or configuration. Fails the sync at once. */
+class SyncFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The marker every note carries, so that it can be found again: it names the event and the sync. */
+export function referenceMarker(eventId: string, syncId: string): string {
+  return `debrief:${eventId}:${syncId.slice(0, 8)}`;
+}
+
+/**
+ * One attempt at one sync: normalise → private-meeting policy → match → render → post → record.
+ * Every outcome, including failures, ends in SyncStateService.finish with the attempt's history.
+ */
+@Injectable()
+export class SyncPipelineService {
+  private readonly fetcher: ActionItemsFetcher;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly state: SyncStateService,
+    private readonly connections: ConnectionsService,
+    private readonly registry: AtsAdapterRegistry,
+    private readonly mappings: FieldMappingRepository,
+    private readonly finder: CandidateFinderService,
+    private readonly metrics: MetricsService,
+    private readonly logger: PinoLogger,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    this.logger.setContext(SyncPipelineService.name);
+    this.fetcher = new ActionItemsFetcher({
+      allowedHosts: config.ASSET_ALLOWED_HOSTS,
+      timeoutMs: config.ASSET_TIMEOUT_MS,
+      maxBytes: config.ASSET_MAX_BYTES,
+    });
+  }
+
+  async process(sync: ClaimedSync): Promise<SyncPatch['status'] | 'lease_lost'> {
+    const startedAt = new Date();
+    const log = this.logger.logger.child({ eventId: sync.eventId, syncId: sync.id, connectionId: sync.connectionId, attempt: sync.attempts });
+    let provider = 'unknown';
+    try {
+      const meeting = await this.loadMeeting(sync.eventId);
+      const { connection, ctx } = await this.connections.context(sync.connectionId);
+      provider = connection.provider;
+      if (!connection.enabled || connection.deletedAt) {
+        return this.end(sync, startedAt, { status: 'skipped', visibilityReason: 'the connection is disabled' }, 'skipped', log);
+      }
+      const adapter = this.registry.get(connection.provider);
+      const { version, mapping } = await this.mappings.current(connection.id);
+
+      const visibility = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
+      if (visibility.action === 'skip') {
+        return this.end(sync, startedAt, { status: 'skipped', mappingVersion: version, visibilityReason: visibility.reason }, 'skipped', log);
+      }
+
+      const target = await this.target(sync, adapter, ctx, meeting);
+      if (!target.candidate) {
+        return this.end(
+          sync,
+          startedAt,
+          { status: target.match.decision as 'unmatched' | 'needs_review', match: target.match, mappingVersion: version },
+          target.match.decision as string,
+          log,
+          { atsCalls: target.atsCalls },
+        );
+      }
+
+      const actionItems = await this.fetcher.fetch(meeting.assets.actionItemsUrl);
+      const marker = referenceMarker(meeting.eventId, sync.id);
+      const rendered = renderNote(meeting, actionItems, mapping, { referenceMarker: marker, omitLinks: visibility.omitLinks });
+      const draft: NoteDraft = {
+        title: rendered.title,
+        text: rendered.text,
+        html: rendered.html,
+        visibility: visibility.visibility,
+        referenceMarker: marker,
+        idempotencyKey: `debrief-${sync.id}`,
+        author:
+          mapping.author.strategy === 'owner'
+            ? { name: meeting.meeting.ownerName, email: meeting.meeting.ownerEmail }
+            : { name: null, email: null },
+        meetingStartedAt: meeting.meeting.startTime ? new Date(meeting.meeting.startTime) : null,
+      };
+      const postCtx: AtsContext =
+        mapping.author.strategy === 'fixed' ? { ...ctx, settings: { ...ctx.settings, userId: mapping.author.userId } } : ctx;
+
+      const created = await this.post(adapter, postCtx, target.candidate, draft, sync.noteUncertain);
+      return this.end(
+        sync,
+        startedAt,
+        {
+          status: 'synced',
+          candidateId: target.candidate.externalId,
+          candidateName: target.candidate.displayName,
+          match: target.match,
+          mappingVersion: version,
+          visibility: created.visibility,
+          visibilityReason: visibility.reason,
+          actionItemsStatus: actionItems.status === 'unavailable' ? `unavailable: ${actionItems.reason}` : actionItems.status,
+          renderedNote: { title: rendered.title, text: rendered.text, html: rendered.html, customFields: rendered.customFields },
+          noteRef: { externalNoteId: created.externalNoteId, visibility: created.visibility, authorId: created.authorId, postedAt: new Date().toISOString() },
+          noteUncertain: false,
+          lastErrorCode: null,
+          lastErrorMessage: null,
+        },
+        'synced',
+        log,
+        { externalNoteId: created.externalNoteId, atsCalls: target.atsCalls },
+      );
+    } catch (err) {
+      return this.fail(sync, startedAt, err, provider, log);
+    }
+  }
+
+  private async loadMeeting(eventId: string): Promise<MeetingCompleted> {
+    const rows: Array<{ raw_body: string | null }> = await this.dataSource.query(`SELECT raw_body FROM webhook_events WHERE id = $1`, [eventId]);
+    if (rows.length === 0) throw new SyncFailure('EVENT_MISSING', `event ${eventId} is not stored`);
+    if (rows[0].raw_body === null) throw new SyncFailure('PAYLOAD_PURGED', 'the event payload was purged by retention');
+    const validation = validatePayload(JSON.parse(rows[0].raw_body));
+    if (!validation.ok) throw new SyncFailure('INVALID_PAYLOAD', 'the stored payload no longer validates');
+    return normaliseMeeting(validation.payload);
+  }
+
+  /** The operator's choice when the sync was resolved by hand; otherwise the matcher's. */
+  private async target(sync: ClaimedSync, adapter: AtsAdapter, ctx: AtsContext, meeting: MeetingCompleted) {
+    if (sync.resolution) {
+      const candidate = await this.finder.chosen(ctx.connectionId, sync.resolution.candidateId);
+      return {
+        candidate,
+        atsCalls: 0,
+        match: { decision: 'resolved', candidateId: candidate.externalId, by: sync.resolution.by, at: sync.resolution.at } as Record<string, unknown>,
+      };
+    }
+    const started = process.hrtime.bigint();
+    const found = await this.finder.find(adapter, ctx, { atsRecordName: meeting.meeting.atsRecordName, participants: meeting.meeting.participants });
+    if (found.atsCalls > 0) this.metrics.atsRequest(adapter.provider, 'search', 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+    return {
+      candidate: found.candidate,
+      atsCalls: found.atsCalls,
+      match: { ...found.decision, ...(found.searchErrors.length ? { searchErrors: found.searchErrors } : {}) } as Record<string, unknown>,
+    };
+  }
+
+  /** After an uncertain attempt, look for the note before posting, so a retry never makes a second one. */
+  private async post(adapter: AtsAdapter, ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft, uncertain: boolean): Promise<CreatedNote> {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const existing = uncertain ? await adapter.findNote(ctx, candidate, draft) : null;
+      const created = existing ?? (await adapter.createNote(ctx, candidate, draft));
+      this.metrics.atsRequest(adapter.provider, 'createNote', existing ? 'found' : 'ok', seconds());
+      return created;
+    } catch (err) {
+      this.metrics.atsRequest(adapter.provider, 'createNote', isAtsError(err) ? err.code : 'error', seconds());
+      throw err;
+    }
+  }
+
+  private async fail(sync: ClaimedSync, startedAt: Date, err: unknown, provider: string, log: PinoLogger['logger']) {
+    const code = isAtsError(err) || err instanceof SyncFailure ? err.code : 'INTERNAL';
+    const message = err instanceof Error ? err.message : String(err);
+    const retryAfter = isAtsError(err) ? err.retryAfterSeconds : null;
+    const uncertain = sync.noteUncertain || (isAtsError(err) && err.uncertain);
+    const decision = decideRetry(code, sync.attempts, {
+      maxAttempts: this.config.SYNC_MAX_ATTEMPTS,
+      baseSeconds: this.config.SYNC_BACKOFF_BASE_SECONDS,
+      maxSeconds: this.config.SYNC_BACKOFF_MAX_SECONDS,
+    }, retryAfter);
+    if (code === 'INTERNAL') log.error({ err, provider }, 'sync attempt failed unexpectedly');
+    const patch: SyncPatch =
+      decision.action === 'retry'
+        ? { status: 'pending', nextAttemptAt: new Date(Date.now() + decision.delaySeconds * 1000), lastErrorCode: code, lastErrorMessage: message, noteUncertain: uncertain }
+        : { status: 'failed', lastErrorCode: code, lastErrorMessage: message, noteUncertain: uncertain };
+    return this.end(sync, startedAt, patch, decision.action === 'retry' ? 'retry' : 'failed', log, {
+      decision: decision.reason,
+      ...(decision.action === 'retry' ? { retryInSeconds: decision.delaySeconds } : {}),
+      ...(err instanceof AtsError && err.status ? { httpStatus: err.status } : {}),
+    }, code, message);
+  }
+
+  private async end(
+    sync: ClaimedSync,
+    startedAt: Date,
+    patch: SyncPatch,
+    outcome: string,
+    log: PinoLogger['logger'],
+    detail: Record<string, unknown> = {},
+    errorCode: string | null = null,
+    errorMessage: string | null = null,
+  ): Promise<SyncPatch['status'] | 'lease_lost'> {
+    const attempt: AttemptRecord = { startedAt, outcome, errorCode, errorMessage, detail };
+    const kept = await this.state.finish(sync, patch, attempt);
+    if (!kept) {
+      log.warn({ outcome }, 'sync lease lost before the attempt ended; another worker owns it now');
+      return 'lease_lost';
+    }
+    log.info({ outcome, status: patch.status, errorCode, ...detail }, 'sync attempt finished');
+    return patch.status;
+  }
+}

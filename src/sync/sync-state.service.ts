@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { MetricsService } from '../observability/metrics.service';
+import { rowsOf } from '../database/query-rows';
+import { SyncStatus } from './sync.entity';
+
+/** A sync row as the worker claimed it. */
+export interface ClaimedSync {
+  id: string;
+  eventId: string;
+  connectionId: string;
+  attempts: number;
+  leaseOwner: string;
+  /** The previous attempt may have posted the note without our seeing the answer: look before posting. */
+  noteUncertain: boolean;
+  resolution: { candidateId: string; by: string; at: string } | null;
+  previousStatus: 'pending' | 'processing';
+}
+
+/** Fields an attempt may set on the sync; `undefined` leaves a column as it is. */
+export interface SyncPatch {
+  status: Exclude<SyncStatus, 'processing'>;
+  nextAttemptAt?: Date;
+  candidateId?: string | null;
+  candidateName?: string | null;
+  match?: Record<string, unknown> | null;
+  mappingVersion?: number | null;
+  visibility?: string | null;
+  visibilityReason?: string | null;
+  actionItemsStatus?: string | null;
+  renderedNote?: Record<string, unknown> | null;
+  noteRef?: Record<string, unknown> | null;
+  noteUncertain?: boolean;
+  lastErrorCode?: string | null;
+  lastErrorMessage?: string | null;
+}
+
+export interface AttemptRecord {
+  startedAt: Date;
+  outcome: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+const COLUMNS: Record<Exclude<keyof SyncPatch, 'status'>, { column: string; json?: boolean }> = {
+  nextAttemptAt: { column: 'next_attempt_at' },
+  candidateId: { column: 'candidate_id' },
+  candidateName: { column: 'candidate_name' },
+  match: { column: 'match', json: true },
+  mappingVersion: { column: 'mapping_version' },
+  visibility: { column: 'visibility' },
+  visibilityReason: { column: 'visibility_reason' },
+  actionItemsStatus: { column: 'action_items_status' },
+  renderedNote: { column: 'rendered_note', json: true },
+  noteRef: { column: 'note_ref', json: true },
+  noteUncertain: { column: 'note_uncertain' },
+  lastErrorCode: { column: 'last_error_code' },
+  lastErrorMessage: { column: 'last_error_message' },
+};
+
+const TERMINAL: ReadonlySet<string> = new Set(['synced', 'unmatched', 'needs_review', 'skipped', 'failed']);
+
+/**
+ * The only code that changes a sync's state. Every transition out of `processing` is conditional on the
+ * lease still being ours, so a worker whose lease expired (and whose row another worker took) cannot
+ * overwrite the newer outcome.
+ */
+@Injectable()
+export class SyncStateService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * Claims up to `limit` due syncs: pending ones whose time has come, and processing ones whose lease
+   * expired (their worker died). A reclaimed row is marked uncertain: its worker may have posted.
+   */
+  async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedSync[]> {
+    if (limit <= 0) return [];
+    const rows = rowsOf(await this.dataSource.query(
+      `WITH due AS (
+         SELECT id, status AS previous_status FROM syncs
+         WHERE (status = 'pending' AND next_attempt_at <= now())
+            OR (status = 'processing' AND lease_expires_at < now())
+         ORDER BY next_attempt_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE syncs s SET status = 'processing', lease_owner = $1,
+              lease_expires_at = now() + make_interval(secs => $3), attempts = s.attempts + 1,
+              note_uncertain = s.note_uncertain OR due.previous_status = 'processing', updated_at = now()
+       FROM due WHERE s.id = due.id
+       RETURNING s.id, s.event_id, s.connection_id, s.attempts, s.note_uncertain, s.resolution, due.previous_status`,
+      [owner, limit, leaseSeconds],
+    ));
+    for (const r of rows) this.metrics.syncTransition(r.previous_status, 'processing');
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      connectionId: r.connection_id,
+      attempts: r.attempts,
+      leaseOwner: owner,
+      noteUncertain: r.note_uncertain,
+      resolution: r.resolution,
+      previousStatus: r.previous_status,
+    }));
+  }
+
+  /** Pushes the lease further while a long attempt is still working. */
+  async extendLease(sync: ClaimedSync, leaseSeconds: number): Promise<boolean> {
+    const rows = rowsOf(await this.dataSource.query(
+      `UPDATE syncs SET lease_expires_at = now() + make_interval(secs => $3)
+       WHERE id = $1 AND lease_owner = $2 AND status = 'processing' RETURNING id`,
+      [sync.id, sync.leaseOwner, leaseSeconds],
+    ));
+    return rows.length > 0;
+  }
+
+  /**
+   * Ends an attempt: applies the patch and appends the attempt to the history, in one transaction.
+   * Answers false (and changes nothing) when the lease was lost.
+   */
+  async finish(sync: ClaimedSync, patch: SyncPatch, attempt: AttemptRecord): Promise<boolean> {
+    return this.dataSource.transaction(async (em) => {
+      const sets = ['status = $3', 'lease_owner = NULL', 'lease_expires_at = NULL', 'updated_at = now()'];
+      const params: unknown[] = [sync.id, sync.leaseOwner, patch.status];
+      this.addPatchColumns(patch, sets, params);
+      if (TERMINAL.has(patch.status)) sets.push('finished_at = now()');
+      const updated = rowsOf(await em.query(
+        `UPDATE syncs SET ${sets.join(', ')} WHERE id = $1 AND lease_owner = $2 AND status = 'processing' RETURNING id`,
+        params,
+      ));
+      if (updated.length === 0) return false;
+      await this.insertAttempt(em, sync.id, sync.attempts, sync.leaseOwner, attempt);
+      this.metrics.syncTransition('processing', patch.status);
+      return true;
+    });
+  }
+
+  /**
+   * Operator actions (retry, resolve, resync): re-arms syncs in the given states. Attempts restart from
+   * zero; the history keeps the earlier ones.
+   */
+  async rearm(
+    ids: string[],
+    fromStatuses: readonly SyncStatus[],
+    extra: { resolution?: Record<string, unknown> | null } = {},
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const params: unknown[] = [ids, fromStatuses];
+    let resolution = '';
+    if (extra.resolution !== undefined) {
+      params.push(extra.resolution === null ? null : JSON.stringify(extra.resolution));
+      resolution = `, resolution = $3::jsonb`;
+    }
+    const rows = rowsOf<{ id: string; previous: string }>(await this.dataSource.query(
+      `UPDATE syncs s SET status = 'pending', attempts = 0, next_attempt_at = now(), finished_at = NULL,
+              last_error_code = NULL, last_error_message = NULL, updated_at = now()${resolution}
+       FROM (SELECT id, status AS previous FROM syncs WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) FOR UPDATE) p
+       WHERE s.id = p.id
+       RETURNING s.id, p.previous`,
+      params,
+    ));
+    for (const r of rows) this.metrics.syncTransition(r.previous, 'pending');
+    if (rows.length > 0) await this.dataSource.query(`SELECT pg_notify('debrief_syncs', '')`);
+    return rows.map((r) => r.id);
+  }
+
+  private addPatchColumns(patch: SyncPatch, sets: string[], params: unknown[]): void {
+    for (const [key, spec] of Object.entries(COLUMNS)) {
+      const value = patch[key as keyof typeof COLUMNS];
+      if (value === undefined) continue;
+      params.push(spec.json && value !== null ? JSON.stringify(value) : value);
+      sets.push(`${spec.column} = $${params.length}${spec.json ? '::jsonb' : ''}`);
+    }
+  }
+
+  private async insertAttempt(em: EntityManager, syncId: string, attempt: number, worker: string, record: AttemptRecord): Promise<void> {
+    await em.query(
+      `INSERT INTO sync_attempts (sync_id, attempt, worker, started_at, outcome, error_code, error_message, detail)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+      [
+        syncId,
+        attempt,
+        worker,
+        record.startedAt,
+        record.outcome,
+        record.errorCode ?? null,
+        record.errorMessage ?? null,
+        record.detail ? JSON.stringify(record.detail) : null,
+      ],
+    );
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig, InjectConfig } from '../config/app-config';
+import { SYNC_NOTIFY_CHANNEL } from '../webhook/event-store.repository';
+import { SyncPipelineService } from './sync-pipeline.service';
+import { ClaimedSync, SyncStateService } from './sync-state.service';
+
+/**
+ * Runs due syncs, up to WORKER_CONCURRENCY at a time. New rows wake it at once through LISTEN/NOTIFY;
+ * a poll every WORKER_POLL_MS catches retries that come due and anything a missed notification left.
+ * Any number of processes can run it on one database: claims use FOR UPDATE SKIP LOCKED and leases.
+ */
+@Injectable()
+export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private running = false;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private wakeUp: (() => void) | null = null;
+  private listener: Client | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly state: SyncStateService,
+    private readonly pipeline: SyncPipelineService,
+    private readonly dataSource: DataSource,
+    private readonly logger: PinoLogger,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    this.logger.setContext(SyncWorkerService.name);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.WORKER_ENABLED) this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /** Stops claiming and waits for the attempts under way (their leases protect them if we are killed). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inflight]);
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  /** Claims and runs every due sync once, waiting for each: for tests and one-shot tools. */
+  async runOnce(limit = this.config.WORKER_CONCURRENCY): Promise<number> {
+    const claimed = await this.state.claim(this.owner, limit, this.config.SYNC_LEASE_SECONDS);
+    await Promise.all(claimed.map((s) => this.execute(s)));
+    return claimed.length;
+  }
+
+  /** Runs until nothing is due (tests). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.runOnce(); n > 0; n = await this.runOnce()) total += n;
+    return total;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      const free = this.config.WORKER_CONCURRENCY - this.inflight.size;
+      let claimed: ClaimedSync[] = [];
+      if (free > 0) {
+        try {
+          claimed = await this.state.claim(this.owner, free, this.config.SYNC_LEASE_SECONDS);
+          failures = 0;
+        } catch (err) {
+          failures++;
+          this.logger.warn({ err: (err as Error).message }, 'could not claim syncs; the database may be down');
+        }
+      }
+      for (const sync of claimed) {
+        const task = this.execute(sync).finally(() => {
+          this.inflight.delete(task);
+          this.wake();
+        });
+        this.inflight.add(task);
+      }
+      if (claimed.length > 0 && claimed.length === free) continue;
+      const pause = failures > 0 ? Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)) : this.config.WORKER_POLL_MS;
+      await this.sleep(pause);
+    }
+  }
+
+  private async execute(sync: ClaimedSync): Promise<void> {
+    const leaseMs = this.config.SYNC_LEASE_SECONDS * 1000;
+    const heartbeat = setInterval(() => {
+      this.state.extendLease(sync, this.config.SYNC_LEASE_SECONDS).catch(() => undefined);
+    }, Math.max(1000, leaseMs / 3));
+    try {
+      await this.pipeline.process(sync);
+    } catch (err) {
+      // The attempt could not even be recorded (database down): the lease expires and another attempt,
+      // marked uncertain, looks for the note before posting.
+      this.logger.error({ eventId: sync.eventId, syncId: sync.id, err: (err as Error).message }, 'sync attempt could not be recorded');
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private wake(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  /** A dedicated connection for LISTEN; re-established when it drops. */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
+    const options = this.dataSource.options as { url?: string };
+    const client = new Client({ connectionString: options.url });
+    client.on('error', () => undefined);
+    client.on('notification', () => this.wake());
+    client.on('end', () => {
+      if (this.listener === client) {
+        this.listener = null;
+        if (this.running) setTimeout(() => void this.listen(), 2000).unref();
+      }
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${SYNC_NOTIFY_CHANNEL}`);
+      this.listener = client;
+      if (!this.running) await client.end();
+    } catch {
+      await client.end().catch(() => undefined);
+      if (this.running) setTimeout(() => void this.listen(), 2000).unref();
+    }
+  }
+}
