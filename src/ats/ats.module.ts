@@ -1,13 +1,15 @@
 import { Global, Module } from '@nestjs/common';
 import { ATS_ADAPTERS, AtsAdapter } from './ats-adapter.port';
 import { AtsAdapterRegistry } from './ats-adapter.registry';
+import { AshbyAdapter } from './adapters/ashby/ashby.adapter';
+import { BullhornAdapter } from './adapters/bullhorn/bullhorn.adapter';
 import { GreenhouseAdapter } from './adapters/greenhouse/greenhouse.adapter';
 import { LeverAdapter } from './adapters/lever/lever.adapter';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
 import { WorkableAdapter } from './adapters/workable/workable.adapter';
 
 /** Every provider Debrief can post to. Adding one is adding its adapter here. */
-const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, WorkableAdapter];
+const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter];
 
 @Global()
 @Module({

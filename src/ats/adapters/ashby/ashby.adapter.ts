@@ -1,0 +1,457 @@
+import { Injectable } from '@nestjs/common';
+import {
+  AtsAdapter,
+  AtsCandidate,
+  AtsCapabilities,
+  AtsContext,
+  CandidatePage,
+  CandidateQuery,
+  ConnectionCheck,
+  CreatedNote,
+  ListCandidatesRequest,
+  NoteDraft,
+} from '../../ats-adapter.port';
+import { AtsError, isAtsError } from '../../ats-error';
+import { AtsHttpClient } from '../../http/ats-http.client';
+import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import {
+  ASHBY_PROVIDER,
+  AshbyApiError,
+  ashbyEnvelopeError,
+  mapAshbyHttpError,
+  RESTART_CURSOR_CODES,
+  RESTART_SYNC_CODES,
+} from './ashby-error.mapper';
+import { buildAshbyNoteHtml, containsText } from './ashby-note.formatter';
+import type { AshbyCandidate, AshbyContact, AshbyEnvelope, AshbyNote, AshbyUser } from './ashby.types';
+
+const DEFAULT_BASE_URL = 'https://api.ashbyhq.com';
+const ACCEPT = 'application/json; version=1';
+const MAX_PAGE = 100;
+/** listNotes is paged; a candidate with more notes than this is not plausible, and the bound stops a runaway loop. */
+const MAX_NOTE_PAGES = 50;
+const AUTHOR_CACHE_MS = 10 * 60_000;
+/** How far before a pass began a caller's `updatedSince` may lie and still be served by that pass's sync token. */
+const SYNC_TOKEN_TOLERANCE_MS = 5 * 60_000;
+/** A candidate id that cannot exist: lets testConnection probe permissions without touching data. */
+const PROBE_CANDIDATE_ID = '00000000-0000-0000-0000-000000000000';
+const PROBE_EMAIL = 'debrief-connection-check@example.invalid';
+
+interface ListCursor {
+  v: 1;
+  /** Ashby's own cursor for the next page. */
+  c: string | null;
+  /** The sync token this pass runs on; null for a full pass. */
+  s: string | null;
+  /** Client-side `updatedAt >=` filter (ms) for a full pass asked to be incremental. */
+  f: number | null;
+  /** When the pass began (ms); kept with the sync token it ends with. */
+  t: number;
+}
+
+/**
+ * Ashby adapter.
+ *
+ * Operator contract:
+ * - credentials `{ apiKey }`: HTTP Basic with the key as username and an empty password. The key needs
+ *   Candidates read + write (candidate.search, .list, .listNotes, .createNote) and Organization read
+ *   (user.search, user.info, to author notes as the meeting owner).
+ * - settings.baseUrl: default `https://api.ashbyhq.com` (tests point it at a local fake).
+ * - settings.userId: Ashby user id that authors notes when the meeting owner is not an Ashby user.
+ *   Private notes are only visible to users (and keys) allowed to see private fields; the reference-marker
+ *   lookup therefore reads notes as their author first.
+ * - settings.timeoutMs: per-request timeout; settings.rateLimit `{limit, intervalMs}` overrides the default.
+ *
+ * Calls are RPC style: `POST {baseUrl}/<resource>.<method>` with a JSON body and
+ * `Accept: application/json; version=1`. Notes are written with `X-On-Behalf-Of: <user id>` so they carry
+ * the meeting owner's name, as `text/html` reduced to Ashby's allowed tags, `isPrivate: true` for private
+ * meetings and `sendNotifications: false`.
+ *
+ * Settled from sources (the vendor's docs are the authority where they speak):
+ * - Failures arrive as HTTP 200 with `success: false` and `errorInfo {code, message, requestId}`
+ *   (developers.ashbyhq.com/docs/responses); `errors[]` entries are strings or `{message, parameter}`
+ *   (simstudioai/sim apps/sim/tools/ashby/utils.ts). Both are read; the code decides, else the message.
+ * - `candidate.listNotes {candidateId, cursor, limit}` answers `{results: [{id, content, isPrivate, author,
+ *   createdAt}], moreDataAvailable, nextCursor}` (simstudioai/sim tools/ashby/list_notes.ts); `content` is
+ *   what was stored, so the reference marker is looked for raw and HTML-escaped. With `X-On-Behalf-Of`,
+ *   createNote and listNotes apply the acting user's "can see private fields" permission
+ *   (changelog 2026-11-10-fix-on-behalf-of-private-notes-and-emails).
+ * - `user.search {email}` answers `results: User[]` (simstudioai/sim ashby search-users tool).
+ * - `candidate.list` pages with `cursor`/`nextCursor`/`moreDataAvailable`; the `syncToken` comes only on the
+ *   last page of a pass and, sent back, returns only what changed since (developers.ashbyhq.com/docs/sync and
+ *   /docs/pagination-and-incremental-sync). Expired or undecodable tokens fail with `sync_token_expired` /
+ *   `sync_token_invalid`, cursors with `next_cursor_expired` / `invalid_next_cursor` (changelog 2026-08-04),
+ *   and an incremental pass that grows too deep with `incremental_sync_too_large`, after which the token must
+ *   be discarded for a full sync (changelog 2026-05-14).
+ * - Rate limit: per API key, 429 with Retry-After (third-party summaries; Ashby's changelog 2026-10-14 adds
+ *   `X-RateLimit-Scope: integration-partner` for partner-wide throttling). No number is published, so the
+ *   default here is a conservative 10 requests/second; the ATS's 429 stays authoritative.
+ *
+ * Incremental listing: the port asks for "updated since T" while Ashby works with sync tokens. The adapter
+ * keeps the token that ended the last complete pass for each connection (in memory). A later pass whose T is
+ * no earlier than that pass's start (less five minutes of slack for the caller's own clock reading) runs on the
+ * token; otherwise, or when Ashby rejects the token, it runs a full pass and filters on `updatedAt >= T`
+ * itself, so no change is ever missed, only sometimes read the slow way.
+ */
+@Injectable()
+export class AshbyAdapter implements AtsAdapter {
+  readonly provider = ASHBY_PROVIDER;
+  readonly capabilities: AtsCapabilities = {
+    search: ['name', 'email'],
+    listing: true,
+    incrementalListing: true,
+    privateNotes: true,
+    richText: true,
+    actAsUser: true,
+    rateLimit: { limit: 10, intervalMs: 1000 },
+  };
+
+  private readonly factories = new Map<string, AtsHttpClientFactory>();
+  private readonly authors = new Map<string, { id: string | null; at: number }>();
+  private readonly syncTokens = new Map<string, { token: string; passStartedAt: number }>();
+
+  async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
+    const searches: Array<Record<string, string>> = [];
+    if (query.email?.trim()) searches.push({ email: query.email.trim() });
+    if (query.name?.trim()) searches.push({ name: query.name.trim() });
+    const found = new Map<string, AtsCandidate>();
+    // Ashby ANDs name and email in one search; separate searches let either identity find the candidate.
+    for (const body of searches) {
+      const envelope = await this.rpc<AshbyCandidate[]>(ctx, 'candidate.search', body);
+      for (const raw of envelope.results ?? []) {
+        if (raw?.id && !found.has(raw.id)) found.set(raw.id, toCandidate(raw));
+      }
+    }
+    return [...found.values()];
+  }
+
+  async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
+    const limit = Math.min(Math.max(request.pageSize ?? MAX_PAGE, 1), MAX_PAGE);
+    const cursor = request.cursor ? decodeCursor(request.cursor) : this.newPass(ctx, request.updatedSince);
+    try {
+      return await this.listPage(ctx, cursor, limit);
+    } catch (err) {
+      if (!(err instanceof AshbyApiError) || err.ashbyCode === null) throw err;
+      if (RESTART_SYNC_CODES.has(err.ashbyCode) && cursor.s !== null) {
+        // The token is no longer usable: forget it and read everything, filtering on updatedAt ourselves.
+        this.syncTokens.delete(ctx.connectionId);
+        const since = request.updatedSince?.getTime() ?? cursor.f;
+        return this.listPage(ctx, { v: 1, c: null, s: null, f: since, t: Date.now() }, limit);
+      }
+      if (RESTART_CURSOR_CODES.has(err.ashbyCode) && cursor.c !== null) {
+        // An expired page cursor cannot be resumed; starting the pass again re-reads, which upserts harmlessly.
+        return this.listPage(ctx, { ...cursor, c: null }, limit);
+      }
+      throw err;
+    }
+  }
+
+  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+    const authorId = await this.resolveAuthor(ctx, draft.author.email);
+    const isPrivate = draft.visibility === 'private';
+    const sent = {
+      candidateId: candidate.externalId,
+      note: { type: 'text/html', value: buildAshbyNoteHtml(draft) },
+      isPrivate,
+      sendNotifications: false,
+    };
+    try {
+      const envelope = await this.rpc<AshbyNote>(ctx, 'candidate.createNote', sent, { onBehalfOf: authorId });
+      const note = envelope.results;
+      if (!note?.id) {
+        throw new AtsError('TEMPORARY', 'ashby: candidate.createNote answered without a note id', { uncertain: true });
+      }
+      return {
+        externalNoteId: note.id,
+        visibility: (note.isPrivate ?? isPrivate) ? 'private' : 'public',
+        authorId: note.author?.id ?? authorId,
+        sent,
+      };
+    } catch (err) {
+      if (!mayHaveLanded(err)) throw err;
+      const found = await this.lookupNote(ctx, candidate.externalId, draft.referenceMarker, authorId).catch(() => null);
+      if (found) return { ...found, sent };
+      throw err;
+    }
+  }
+
+  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+    const authorId = await this.resolveAuthor(ctx, draft.author.email).catch(() => null);
+    return this.lookupNote(ctx, candidate.externalId, draft.referenceMarker, authorId);
+  }
+
+  /**
+   * Scans the candidate's notes for the marker. A private note may be hidden from the key itself, so the scan
+   * first runs as the note's author (who sees it), then as the key when that found nothing.
+   */
+  private async lookupNote(
+    ctx: AtsContext,
+    candidateId: string,
+    marker: string,
+    authorId: string | null,
+  ): Promise<CreatedNote | null> {
+    const actors = authorId ? [authorId, undefined] : [undefined];
+    for (const onBehalfOf of actors) {
+      const found = await this.scanNotes(ctx, candidateId, marker, onBehalfOf);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  private async scanNotes(
+    ctx: AtsContext,
+    candidateId: string,
+    marker: string,
+    onBehalfOf: string | undefined,
+  ): Promise<CreatedNote | null> {
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_NOTE_PAGES; page++) {
+      const body: Record<string, unknown> = { candidateId, limit: MAX_PAGE };
+      if (cursor) body.cursor = cursor;
+      const envelope = await this.rpc<AshbyNote[]>(ctx, 'candidate.listNotes', body, { onBehalfOf });
+      const note = (envelope.results ?? []).find((n) => containsText(n?.content ?? '', marker));
+      if (note) {
+        return {
+          externalNoteId: note.id,
+          visibility: note.isPrivate ? 'private' : 'public',
+          authorId: note.author?.id ?? null,
+        };
+      }
+      cursor = envelope.moreDataAvailable && envelope.nextCursor ? envelope.nextCursor : null;
+      if (!cursor) return null;
+    }
+    return null;
+  }
+
+  async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    const checks: ConnectionCheck[] = [];
+    const run = async (check: string, ok: string, probe: () => Promise<unknown>, accept: (e: AtsError) => boolean = () => false) => {
+      try {
+        await probe();
+        checks.push({ check, ok: true, detail: ok });
+        return true;
+      } catch (err) {
+        const e = toAtsError(err);
+        if (accept(e)) {
+          checks.push({ check, ok: true, detail: ok });
+          return true;
+        }
+        checks.push({ check, ok: false, detail: e.message, code: e.code });
+        return false;
+      }
+    };
+    const keyWorks = await run('api key and candidate search', 'candidate.search answered', () =>
+      this.rpc(ctx, 'candidate.search', { email: PROBE_EMAIL }),
+    );
+    if (!keyWorks) return checks;
+    await run('candidate listing', 'candidate.list answered', () => this.rpc(ctx, 'candidate.list', { limit: 1 }));
+    // An unknown candidate proves the permission without reading or writing anything real.
+    const permissionOnly = (e: AtsError) => e.code === 'NOT_FOUND' || e.code === 'INVALID_REQUEST';
+    await run('note reading (candidate.listNotes)', 'candidate.listNotes is permitted', () =>
+      this.rpc(ctx, 'candidate.listNotes', { candidateId: PROBE_CANDIDATE_ID, limit: 1 }), permissionOnly,
+    );
+    await run('note writing (candidate.createNote)', 'candidate.createNote is permitted', () =>
+      this.rpc(ctx, 'candidate.createNote', {
+        candidateId: PROBE_CANDIDATE_ID,
+        note: { type: 'text/html', value: 'connection check' },
+        sendNotifications: false,
+      }), permissionOnly,
+    );
+    await run('meeting owner lookup (user.search)', 'user.search is permitted; notes can carry the meeting owner', () =>
+      this.rpc(ctx, 'user.search', { email: PROBE_EMAIL }),
+    );
+    const fallback = readString(ctx.settings.userId);
+    if (fallback) {
+      await run('fallback author (settings.userId)', `user ${fallback} exists and is enabled`, async () => {
+        const envelope = await this.rpc<AshbyUser>(ctx, 'user.info', { userId: fallback });
+        if (envelope.results?.isEnabled === false) {
+          throw new AtsError('CONFIGURATION', `ashby: user ${fallback} is disabled`);
+        }
+      });
+    } else {
+      checks.push({
+        check: 'fallback author (settings.userId)',
+        ok: true,
+        detail: 'not set: notes post only when the meeting owner is an Ashby user',
+      });
+    }
+    return checks;
+  }
+
+  private newPass(ctx: AtsContext, updatedSince: Date | null): ListCursor {
+    const now = Date.now();
+    if (!updatedSince) return { v: 1, c: null, s: null, f: null, t: now };
+    const stored = this.syncTokens.get(ctx.connectionId);
+    if (stored && updatedSince.getTime() >= stored.passStartedAt - SYNC_TOKEN_TOLERANCE_MS) {
+      return { v: 1, c: null, s: stored.token, f: null, t: now };
+    }
+    return { v: 1, c: null, s: null, f: updatedSince.getTime(), t: now };
+  }
+
+  private async listPage(ctx: AtsContext, cursor: ListCursor, limit: number): Promise<CandidatePage> {
+    const body: Record<string, unknown> = { limit };
+    if (cursor.c) body.cursor = cursor.c;
+    if (cursor.s) body.syncToken = cursor.s;
+    const envelope = await this.rpc<AshbyCandidate[]>(ctx, 'candidate.list', body);
+    const candidates = (envelope.results ?? [])
+      .filter((raw) => raw?.id)
+      .map(toCandidate)
+      .filter((c) => cursor.f === null || c.updatedAt === null || c.updatedAt.getTime() >= cursor.f);
+    if (envelope.moreDataAvailable && envelope.nextCursor) {
+      return { candidates, nextCursor: encodeCursor({ ...cursor, c: envelope.nextCursor }) };
+    }
+    if (envelope.syncToken) {
+      this.syncTokens.set(ctx.connectionId, { token: envelope.syncToken, passStartedAt: cursor.t });
+    }
+    return { candidates, nextCursor: null };
+  }
+
+  /** The meeting owner's Ashby user id, else settings.userId; neither is a configuration problem. */
+  private async resolveAuthor(ctx: AtsContext, email: string | null): Promise<string> {
+    const owner = email?.trim().toLowerCase();
+    if (owner) {
+      const key = `${ctx.connectionId}:${owner}`;
+      const cached = this.authors.get(key);
+      let id: string | null;
+      if (cached && Date.now() - cached.at < AUTHOR_CACHE_MS) {
+        id = cached.id;
+      } else {
+        id = await this.lookupUser(ctx, owner);
+        this.authors.set(key, { id, at: Date.now() });
+      }
+      if (id) return id;
+    }
+    const fallback = readString(ctx.settings.userId);
+    if (fallback) return fallback;
+    throw new AtsError(
+      'CONFIGURATION',
+      'ashby: the meeting owner is not an Ashby user and settings.userId (fallback author) is not set',
+    );
+  }
+
+  private async lookupUser(ctx: AtsContext, email: string): Promise<string | null> {
+    try {
+      const envelope = await this.rpc<AshbyUser[] | AshbyUser>(ctx, 'user.search', { email });
+      const users = Array.isArray(envelope.results) ? envelope.results : envelope.results ? [envelope.results] : [];
+      const enabled = users.filter((u) => u?.id && u.isEnabled !== false);
+      const exact = enabled.find((u) => (u.email ?? '').toLowerCase() === email);
+      return (exact ?? enabled[0])?.id ?? null;
+    } catch (err) {
+      // Without Organization read the owner cannot be resolved; the fallback author still lets the note through.
+      if (isAtsError(err) && (err.code === 'PERMISSION_DENIED' || err.code === 'NOT_FOUND')) return null;
+      throw err;
+    }
+  }
+
+  private async rpc<T>(
+    ctx: AtsContext,
+    endpoint: string,
+    body: Record<string, unknown>,
+    options: { onBehalfOf?: string } = {},
+  ): Promise<AshbyEnvelope<T>> {
+    const apiKey = readString(ctx.credentials.apiKey);
+    if (!apiKey) throw new AtsError('CONFIGURATION', 'ashby: credentials.apiKey is missing');
+    const headers: Record<string, string> = {
+      Accept: ACCEPT,
+      'Content-Type': 'application/json',
+      Authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
+    };
+    if (options.onBehalfOf) headers['X-On-Behalf-Of'] = options.onBehalfOf;
+    const response = await this.client(ctx).request<AshbyEnvelope<T> | string>({
+      method: 'POST',
+      url: `${baseUrl(ctx)}/${endpoint}`,
+      data: body,
+      headers,
+    });
+    const data = response.data;
+    if (!data || typeof data !== 'object') {
+      throw new AtsError('TEMPORARY', `ashby: ${endpoint} answered HTTP ${response.status} without JSON`, {
+        status: response.status,
+      });
+    }
+    // Ashby reports most failures inside HTTP 200; the shared client only sees statuses.
+    if (data.success !== true) throw ashbyEnvelopeError(data, endpoint);
+    return data;
+  }
+
+  private client(ctx: AtsContext): AtsHttpClient {
+    const timeoutMs = readNumber(ctx.settings.timeoutMs);
+    const key = String(timeoutMs ?? 'default');
+    let factory = this.factories.get(key);
+    if (!factory) {
+      factory = new AtsHttpClientFactory(this.provider, this.capabilities, {
+        ...(timeoutMs !== null ? { timeoutMs } : {}),
+        mapError: mapAshbyHttpError,
+      });
+      this.factories.set(key, factory);
+    }
+    return factory.forContext(ctx);
+  }
+}
+
+function toCandidate(raw: AshbyCandidate): AtsCandidate {
+  const updated = raw.updatedAt ? new Date(raw.updatedAt) : null;
+  return {
+    externalId: raw.id,
+    // Ashby keeps one `name`; splitting it would guess, so first/last stay unknown.
+    firstName: null,
+    lastName: null,
+    displayName: raw.name?.trim() || raw.primaryEmailAddress?.value || raw.id,
+    emails: contactValues(raw.primaryEmailAddress, raw.emailAddresses),
+    phones: contactValues(raw.primaryPhoneNumber, raw.phoneNumbers),
+    updatedAt: updated && !Number.isNaN(updated.getTime()) ? updated : null,
+    meta: { profileUrl: raw.profileUrl ?? null, applicationIds: raw.applicationIds ?? [] },
+  };
+}
+
+function contactValues(primary: AshbyContact | null | undefined, all: AshbyContact[] | null | undefined): string[] {
+  const values = [primary, ...(all ?? [])]
+    .map((c) => (typeof c?.value === 'string' ? c.value.trim() : ''))
+    .filter((v) => v !== '');
+  return [...new Set(values)];
+}
+
+/** A write that failed without a clear refusal may still have been stored. */
+function mayHaveLanded(err: unknown): boolean {
+  return isAtsError(err) && (err.uncertain || (err.code === 'TEMPORARY' && (err.status ?? 0) >= 500));
+}
+
+function toAtsError(err: unknown): AtsError {
+  return isAtsError(err) ? err : new AtsError('TEMPORARY', `ashby: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(value: string): ListCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<ListCursor>;
+    if (parsed.v === 1 && typeof parsed.t === 'number') {
+      return {
+        v: 1,
+        c: typeof parsed.c === 'string' ? parsed.c : null,
+        s: typeof parsed.s === 'string' ? parsed.s : null,
+        f: typeof parsed.f === 'number' ? parsed.f : null,
+        t: parsed.t,
+      };
+    }
+  } catch {
+    // fall through
+  }
+  throw new AtsError('INVALID_REQUEST', 'ashby: the listing cursor is not one this adapter issued');
+}
+
+function baseUrl(ctx: AtsContext): string {
+  return (readString(ctx.settings.baseUrl) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+}
+
+function readString(value: unknown): string | null {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function readNumber(value: unknown): number | null {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
+}

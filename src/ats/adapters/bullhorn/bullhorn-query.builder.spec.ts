@@ -1,0 +1,32 @@
+import { emailQuery, luceneDate, luceneQuote, jpqlString, nameQuery, phoneQuery, phoneVariants } from './bullhorn-query.builder';
+
+describe('Bullhorn query building', () => {
+  it('spells a number the ways people type it', () => {
+    expect(phoneVariants('+14155550101')).toEqual([
+      '4155550101',
+      '(415) 555-0101',
+      '415-555-0101',
+      '+14155550101',
+      '+1 415 555 0101',
+    ]);
+    expect(phoneVariants('+442079460958')).toEqual(['2079460958', '020 7946 0958', '020-7946-0958', '02079460958', '+442079460958', '+44 20 7946 0958']);
+  });
+
+  it('searches every phone field and excludes deleted records', () => {
+    const q = phoneQuery('+14155550101')!;
+    for (const field of ['phone', 'mobile', 'phone2', 'phone3', 'workPhone']) expect(q).toContain(`${field}:"4155550101"`);
+    expect(q.endsWith(') AND isDeleted:false')).toBe(true);
+    expect(phoneQuery('n/a')).toBeNull();
+  });
+
+  it('quotes Lucene phrases and JPQL strings safely', () => {
+    expect(luceneQuote('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"');
+    expect(nameQuery("Sinéad  O'Brien")).toBe('name:"Sinéad O\'Brien" AND isDeleted:false');
+    expect(emailQuery('a@b.c')).toBe('(email:"a@b.c" OR email2:"a@b.c" OR email3:"a@b.c") AND isDeleted:false');
+    expect(jpqlString("o'brien@x.test")).toBe("'o''brien@x.test'");
+  });
+
+  it('formats index dates as yyyyMMddHHmmss in UTC', () => {
+    expect(luceneDate(new Date('2026-01-02T03:04:05.678Z'))).toBe('20260102030405');
+  });
+});

@@ -1,0 +1,510 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AxiosRequestConfig } from 'axios';
+import {
+  AtsAdapter,
+  AtsCandidate,
+  AtsCapabilities,
+  AtsContext,
+  CandidatePage,
+  CandidateQuery,
+  ConnectionCheck,
+  CreatedNote,
+  ListCandidatesRequest,
+  NoteDraft,
+} from '../../ats-adapter.port';
+import { AtsError, isAtsError } from '../../ats-error';
+import { AtsHttpClient } from '../../http/ats-http.client';
+import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { BULLHORN_PROVIDER, mapBullhornHttpError } from './bullhorn-error.mapper';
+import { buildBullhornComments, externalIdFor } from './bullhorn-note.formatter';
+import {
+  BULLHORN_CANDIDATE_FIELDS,
+  emailQuery,
+  jpqlString,
+  listingQuery,
+  luceneDate,
+  nameQuery,
+  NOT_DELETED,
+  phoneQuery,
+} from './bullhorn-query.builder';
+import { BullhornAuthConfig, BullhornSessionManager } from './bullhorn-session.manager';
+import type {
+  BullhornCandidate,
+  BullhornChangeAnswer,
+  BullhornCorporateUser,
+  BullhornListAnswer,
+  BullhornNote,
+} from './bullhorn.types';
+
+const DEFAULT_AUTH_URL = 'https://auth.bullhornstaffing.com';
+const DEFAULT_LOGIN_URL = 'https://rest.bullhornstaffing.com';
+const DEFAULT_NOTE_ACTION = 'Meeting';
+const SEARCH_COUNT = 50;
+const DEFAULT_PAGE = 200;
+const MAX_PAGE = 500;
+/**
+ * The search index keeps `dateLastModified` as a zone-less `yyyyMMddHHmmss`, and integrators shift it by
+ * US hours before querying, so the incremental lower bound moves back by this much: re-reading a few
+ * candidates is harmless, missing a change is not.
+ */
+const DEFAULT_OVERLAP_MINUTES = 12 * 60;
+const AUTHOR_CACHE_MS = 10 * 60_000;
+const ACTION_LIST_CACHE_MS = 60 * 60_000;
+const PROBE_EXTERNAL_ID = 'debrief-connection-check';
+const PROBE_EMAIL = 'debrief-connection-check@example.invalid';
+
+const NOTE_FIELDS = 'id,externalID,action,isDeleted,personReference,commentingPerson';
+const USER_FIELDS = 'id,name,email,enabled,isDeleted';
+
+interface ListCursor {
+  v: 1;
+  start: number;
+  /** The `dateLastModified` lower bound, fixed when the pass began. */
+  since: string | null;
+}
+
+interface Connection {
+  client: AtsHttpClient;
+  sessions: BullhornSessionManager;
+}
+
+/**
+ * Bullhorn adapter.
+ *
+ * Operator contract:
+ * - credentials `{ clientId, clientSecret, username, password }` (the API user Bullhorn support provides).
+ * - settings.authUrl: OAuth host, default `https://auth.bullhornstaffing.com` (data centres: `auth-west`,
+ *   `auth-emea`, `auth-ger`, `auth-west50`, sandbox `auth9`, or what `/rest-services/loginInfo` reports).
+ * - settings.restLoginUrl, else settings.baseUrl: host of `/rest-services/login`, default
+ *   `https://rest.bullhornstaffing.com`. Every later call goes to the `restUrl` the login answers.
+ * - settings.userId: CorporateUser id that authors notes when the meeting owner is not a Bullhorn user.
+ * - settings.noteAction: the Note `action`, default "Meeting"; it must be one of the tenant's
+ *   `settings/commentActionList` values (checked; settings.validateNoteAction = false skips the check).
+ * - settings.redirectUri (when the OAuth client has one registered), settings.timeoutMs,
+ *   settings.incrementalOverlapMinutes (default 720), settings.rateLimit `{limit, intervalMs}`.
+ *
+ * Auth: `GET {authUrl}/oauth/authorize?client_id&response_type=code&username&password&action=Login` answers a
+ * 302 whose Location carries `code`; `POST {authUrl}/oauth/token` (authorization_code, later refresh_token)
+ * gives a 10-minute access token; `POST {loginUrl}/rest-services/login?version=*&access_token=` gives
+ * `{BhRestToken, restUrl}`; `GET {restUrl}ping` gives the session's expiry, so it is renewed beforehand.
+ * Renewals are single-flight per connection (see BullhornSessionManager). A call refused with 401 (bad or
+ * expired BhRestToken) or 412 (token missing) renews the session once and is retried once.
+ *
+ * Notes: `PUT {restUrl}entity/Note` (PUT creates) with `personReference`, `commentingPerson` (the meeting
+ * owner from `query/CorporateUser?where=email='…'`, else settings.userId), `action`, `comments` (HTML) and
+ * `externalID` = the draft's idempotency key. Bullhorn has no private notes: a private draft is refused with
+ * INVALID_REQUEST and the connection's policy decides what to do instead.
+ *
+ * Settled from sources:
+ * - Errors: the docs list statuses only (bullhorn/rest-api-docs source/includes/_errors.md); bodies read
+ *   `{errorMessage, errorMessageKey, errorCode, errors[{propertyName, severity, type}]}` as community clients
+ *   do (api-bureau/bullhorn-api Http/ErrorResponse.cs). OAuth endpoints answer `{error, error_description}`.
+ *   Unknown fields or entities answer 404 (rest-api-docs _search.md).
+ * - Incremental listing: `search/Candidate` with `isDeleted:false AND dateLastModified:[yyyyMMddHHmmss TO *]`,
+ *   sorted by id and paged with start/count/total; that date form is what public integrations send
+ *   (e.g. codler/bullhorn-api README's range query and several sync scripts); the zone is not documented,
+ *   hence the overlap above. Sorting by id keeps pages stable while records change.
+ * - Idempotency: Note has `externalID` String(100) (rest-api-docs entityref/_note.md); it is looked up with
+ *   `query/Note?where=externalID='…'` (JPQL against the database, rest-api-docs _query.md), which sees a note
+ *   at once, unlike the search index. The lookup runs before every post, and again after an uncertain one.
+ * - Rate limit: 1,500 calls per minute (kb.bullhorn.com "API Usage Limits"), spread here as 25 per second;
+ *   429 answers and `ratelimit-*` headers are honoured by the shared client.
+ */
+@Injectable()
+export class BullhornAdapter implements AtsAdapter {
+  readonly provider = BULLHORN_PROVIDER;
+  readonly capabilities: AtsCapabilities = {
+    search: ['name', 'email', 'phone'],
+    listing: true,
+    incrementalListing: true,
+    privateNotes: false,
+    richText: true,
+    actAsUser: true,
+    rateLimit: { limit: 25, intervalMs: 1000 },
+  };
+
+  private readonly factories = new Map<string, AtsHttpClientFactory>();
+  private readonly connections = new Map<string, Connection>();
+  private readonly authors = new Map<string, { id: number | null; at: number }>();
+  private readonly actionLists = new Map<string, { actions: string[] | null; at: number }>();
+
+  async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
+    const queries: string[] = [];
+    const phone = query.phone?.trim() ? phoneQuery(query.phone) : null;
+    if (phone) queries.push(phone);
+    if (query.email?.trim()) queries.push(emailQuery(query.email));
+    if (query.name?.trim()) queries.push(nameQuery(query.name));
+    const found = new Map<string, AtsCandidate>();
+    for (const lucene of queries) {
+      const answer = await this.rest<BullhornListAnswer<BullhornCandidate>>(ctx, {
+        method: 'GET',
+        url: 'search/Candidate',
+        params: { query: lucene, fields: BULLHORN_CANDIDATE_FIELDS, start: 0, count: SEARCH_COUNT },
+      });
+      for (const raw of answer.data ?? []) {
+        const id = raw?.id === undefined || raw?.id === null ? '' : String(raw.id);
+        if (id && !found.has(id)) found.set(id, toCandidate(raw));
+      }
+    }
+    return [...found.values()];
+  }
+
+  async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
+    const count = Math.min(Math.max(request.pageSize ?? DEFAULT_PAGE, 1), MAX_PAGE);
+    const cursor = request.cursor ? decodeCursor(request.cursor) : this.newPass(ctx, request.updatedSince);
+    const answer = await this.rest<BullhornListAnswer<BullhornCandidate>>(ctx, {
+      method: 'GET',
+      url: 'search/Candidate',
+      params: {
+        query: listingQuery(cursor.since),
+        fields: BULLHORN_CANDIDATE_FIELDS,
+        sort: 'id',
+        start: cursor.start,
+        count,
+      },
+    });
+    const data = (answer.data ?? []).filter((c) => c?.id !== undefined && c?.id !== null);
+    const next = cursor.start + data.length;
+    const total = typeof answer.total === 'number' ? answer.total : next;
+    return {
+      candidates: data.map(toCandidate),
+      nextCursor: data.length > 0 && next < total ? encodeCursor({ ...cursor, start: next }) : null,
+    };
+  }
+
+  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+    if (draft.visibility === 'private') {
+      throw new AtsError(
+        'INVALID_REQUEST',
+        "bullhorn: notes cannot be private; the connection's private-meeting policy must decide before posting",
+      );
+    }
+    const candidateId = numericId(candidate.externalId, 'candidate id');
+    const authorId = await this.resolveAuthor(ctx, draft.author.email);
+    const action = await this.noteAction(ctx, false);
+    const externalID = externalIdFor(draft.idempotencyKey);
+
+    const existing = await this.lookupNote(ctx, candidateId, externalID).catch((err: unknown) => {
+      // Without Note read the check cannot run; posting is still right, the key still guards Bullhorn-side.
+      if (isAtsError(err) && err.code === 'PERMISSION_DENIED') return null;
+      throw err;
+    });
+    if (existing) return existing;
+
+    const sent = {
+      personReference: { id: candidateId },
+      commentingPerson: { id: authorId },
+      action,
+      comments: buildBullhornComments(draft),
+      externalID,
+    };
+    try {
+      const answer = await this.rest<BullhornChangeAnswer>(ctx, { method: 'PUT', url: 'entity/Note', data: sent });
+      if (answer.changedEntityId === undefined || answer.changedEntityId === null) {
+        throw new AtsError('TEMPORARY', 'bullhorn: PUT entity/Note answered without changedEntityId', { uncertain: true });
+      }
+      return { externalNoteId: String(answer.changedEntityId), visibility: 'public', authorId: String(authorId), sent };
+    } catch (err) {
+      if (!mayHaveLanded(err)) throw err;
+      const found = await this.lookupNote(ctx, candidateId, externalID).catch(() => null);
+      if (found) return { ...found, sent };
+      throw err;
+    }
+  }
+
+  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+    return this.lookupNote(ctx, numericId(candidate.externalId, 'candidate id'), externalIdFor(draft.idempotencyKey));
+  }
+
+  async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    const checks: ConnectionCheck[] = [];
+    const run = async (check: string, probe: () => Promise<string>): Promise<boolean> => {
+      try {
+        checks.push({ check, ok: true, detail: await probe() });
+        return true;
+      } catch (err) {
+        const e = isAtsError(err) ? err : new AtsError('TEMPORARY', `bullhorn: ${(err as Error)?.message ?? String(err)}`);
+        checks.push({ check, ok: false, detail: e.message, code: e.code });
+        return false;
+      }
+    };
+    const signedIn = await run('sign-in (OAuth and REST login)', async () => {
+      const session = await this.connection(ctx).sessions.current();
+      return `session open on ${new URL(session.restUrl).host}`;
+    });
+    if (!signedIn) return checks;
+    await run('candidate search', async () => {
+      await this.rest(ctx, { method: 'GET', url: 'search/Candidate', params: { query: NOT_DELETED, fields: 'id', count: 1 } });
+      return 'search/Candidate answered';
+    });
+    await run('note lookup (query/Note)', async () => {
+      await this.rest(ctx, {
+        method: 'GET',
+        url: 'query/Note',
+        params: { where: `externalID=${jpqlString(PROBE_EXTERNAL_ID)}`, fields: 'id', count: 1 },
+      });
+      return 'notes can be looked up by externalID (note writing is confirmed by the first note)';
+    });
+    await run('note action', async () => `notes will be filed as "${await this.noteAction(ctx, true)}"`);
+    await run('meeting owner lookup (query/CorporateUser)', async () => {
+      await this.rest(ctx, {
+        method: 'GET',
+        url: 'query/CorporateUser',
+        params: { where: `email=${jpqlString(PROBE_EMAIL)}`, fields: 'id', count: 1 },
+      });
+      return 'notes can carry the meeting owner';
+    });
+    const fallback = readString(ctx.settings.userId);
+    if (fallback) {
+      await run('fallback author (settings.userId)', async () => {
+        const id = numericId(fallback, 'settings.userId');
+        const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
+          method: 'GET',
+          url: 'query/CorporateUser',
+          params: { where: `id=${id}`, fields: USER_FIELDS, count: 1 },
+        });
+        const user = (answer.data ?? [])[0];
+        if (!user) throw new AtsError('NOT_FOUND', `bullhorn: no CorporateUser ${id}`);
+        if (user.enabled === false || user.isDeleted === true) {
+          throw new AtsError('CONFIGURATION', `bullhorn: CorporateUser ${id} is disabled or deleted`);
+        }
+        return `CorporateUser ${id} (${user.name ?? 'unnamed'}) can author notes`;
+      });
+    } else {
+      checks.push({
+        check: 'fallback author (settings.userId)',
+        ok: true,
+        detail: 'not set: notes post only when the meeting owner is a Bullhorn user',
+      });
+    }
+    return checks;
+  }
+
+  private newPass(ctx: AtsContext, updatedSince: Date | null): ListCursor {
+    if (!updatedSince) return { v: 1, start: 0, since: null };
+    const overlap = readNumber(ctx.settings.incrementalOverlapMinutes) ?? DEFAULT_OVERLAP_MINUTES;
+    return { v: 1, start: 0, since: luceneDate(new Date(updatedSince.getTime() - overlap * 60_000)) };
+  }
+
+  private async lookupNote(ctx: AtsContext, candidateId: number, externalID: string): Promise<CreatedNote | null> {
+    const answer = await this.rest<BullhornListAnswer<BullhornNote>>(ctx, {
+      method: 'GET',
+      url: 'query/Note',
+      params: { where: `externalID=${jpqlString(externalID)}`, fields: NOTE_FIELDS, count: 10 },
+    });
+    // The same key on another candidate is not this note (an operator may have moved the meeting since).
+    const note = (answer.data ?? []).find(
+      (n) => n?.isDeleted !== true && Number(n?.personReference?.id) === candidateId,
+    );
+    if (!note) return null;
+    const author = note.commentingPerson?.id;
+    return { externalNoteId: String(note.id), visibility: 'public', authorId: author === undefined ? null : String(author) };
+  }
+
+  /** The meeting owner's CorporateUser id, else settings.userId; neither is a configuration problem. */
+  private async resolveAuthor(ctx: AtsContext, email: string | null): Promise<number> {
+    const owner = email?.trim().toLowerCase();
+    if (owner) {
+      const key = `${ctx.connectionId}:${owner}`;
+      const cached = this.authors.get(key);
+      let id: number | null;
+      if (cached && Date.now() - cached.at < AUTHOR_CACHE_MS) {
+        id = cached.id;
+      } else {
+        id = await this.lookupUser(ctx, owner);
+        this.authors.set(key, { id, at: Date.now() });
+      }
+      if (id !== null) return id;
+    }
+    const fallback = readString(ctx.settings.userId);
+    if (fallback) return numericId(fallback, 'settings.userId');
+    throw new AtsError(
+      'CONFIGURATION',
+      'bullhorn: the meeting owner is not a Bullhorn user and settings.userId (fallback author) is not set',
+    );
+  }
+
+  private async lookupUser(ctx: AtsContext, email: string): Promise<number | null> {
+    try {
+      const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
+        method: 'GET',
+        url: 'query/CorporateUser',
+        params: { where: `email=${jpqlString(email)}`, fields: USER_FIELDS, count: 5 },
+      });
+      const user = (answer.data ?? []).find((u) => u?.id !== undefined && u.enabled !== false && u.isDeleted !== true);
+      return user ? Number(user.id) : null;
+    } catch (err) {
+      if (isAtsError(err) && (err.code === 'PERMISSION_DENIED' || err.code === 'NOT_FOUND')) return null;
+      throw err;
+    }
+  }
+
+  /** settings.noteAction, checked against the tenant's comment actions (a value outside them is refused or lost). */
+  private async noteAction(ctx: AtsContext, fresh: boolean): Promise<string> {
+    const wanted = readString(ctx.settings.noteAction) ?? DEFAULT_NOTE_ACTION;
+    if (ctx.settings.validateNoteAction === false) return wanted;
+    let cached = this.actionLists.get(ctx.connectionId);
+    if (fresh || !cached || Date.now() - cached.at > ACTION_LIST_CACHE_MS) {
+      cached = { actions: await this.fetchActions(ctx), at: Date.now() };
+      this.actionLists.set(ctx.connectionId, cached);
+    }
+    if (!cached.actions || cached.actions.length === 0) return wanted;
+    const match = cached.actions.find((a) => a.toLowerCase() === wanted.toLowerCase());
+    if (match) return match;
+    throw new AtsError(
+      'CONFIGURATION',
+      `bullhorn: note action "${wanted}" is not in this tenant's commentActionList (${cached.actions.join(', ')}); set settings.noteAction`,
+    );
+  }
+
+  private async fetchActions(ctx: AtsContext): Promise<string[] | null> {
+    try {
+      const answer = await this.rest<{ commentActionList?: unknown }>(ctx, { method: 'GET', url: 'settings/commentActionList' });
+      const list = answer.commentActionList;
+      if (Array.isArray(list)) return list.filter((a): a is string => typeof a === 'string');
+      if (typeof list === 'string') return list.split(',').map((a) => a.trim()).filter(Boolean);
+      return null;
+    } catch (err) {
+      // Some API users may not read settings; the action is then sent unchecked.
+      if (isAtsError(err) && (err.code === 'PERMISSION_DENIED' || err.code === 'NOT_FOUND')) return null;
+      throw err;
+    }
+  }
+
+  /** One REST call on the connection's session; a session refusal renews the session once and retries. */
+  private async rest<T>(ctx: AtsContext, config: AxiosRequestConfig & { url: string }): Promise<T> {
+    const { client, sessions } = this.connection(ctx);
+    let session = await sessions.current();
+    const send = async () => {
+      const response = await client.request<T | string>({
+        ...config,
+        url: `${session.restUrl}${config.url}`,
+        headers: { ...(config.headers as Record<string, string> | undefined), BhRestToken: session.bhRestToken },
+      });
+      if (response.data === null || typeof response.data !== 'object') {
+        throw new AtsError('TEMPORARY', `bullhorn: ${config.url} answered HTTP ${response.status} without JSON`, {
+          status: response.status,
+          uncertain: (config.method ?? 'GET').toUpperCase() !== 'GET',
+        });
+      }
+      return response.data as T;
+    };
+    try {
+      return await send();
+    } catch (err) {
+      if (!isSessionError(err)) throw err;
+      sessions.invalidate(session.bhRestToken);
+      session = await sessions.current();
+      return send();
+    }
+  }
+
+  private connection(ctx: AtsContext): Connection {
+    const config = authConfig(ctx);
+    const timeoutMs = readNumber(ctx.settings.timeoutMs) || null;
+    const fingerprint = createHash('sha256')
+      .update(JSON.stringify([config.clientId, config.clientSecret, config.username, config.password, config.authUrl, config.loginUrl]))
+      .digest('hex');
+    const key = `${ctx.connectionId}|${timeoutMs ?? 'default'}|${fingerprint}`;
+    let connection = this.connections.get(key);
+    if (!connection) {
+      const client = this.factory(timeoutMs).forContext(ctx);
+      connection = { client, sessions: new BullhornSessionManager(client, config) };
+      this.connections.set(key, connection);
+    }
+    return connection;
+  }
+
+  private factory(timeoutMs: number | null): AtsHttpClientFactory {
+    const key = String(timeoutMs ?? 'default');
+    let factory = this.factories.get(key);
+    if (!factory) {
+      factory = new AtsHttpClientFactory(this.provider, this.capabilities, {
+        ...(timeoutMs !== null ? { timeoutMs } : {}),
+        mapError: mapBullhornHttpError,
+      });
+      this.factories.set(key, factory);
+    }
+    return factory;
+  }
+}
+
+function authConfig(ctx: AtsContext): BullhornAuthConfig {
+  const c = ctx.credentials;
+  const missing = ['clientId', 'clientSecret', 'username', 'password'].filter((k) => !readString(c[k]));
+  if (missing.length > 0) {
+    throw new AtsError('CONFIGURATION', `bullhorn: credentials ${missing.join(', ')} missing`);
+  }
+  const s = ctx.settings;
+  return {
+    clientId: readString(c.clientId)!,
+    clientSecret: readString(c.clientSecret)!,
+    username: readString(c.username)!,
+    password: String(c.password),
+    authUrl: (readString(s.authUrl) ?? DEFAULT_AUTH_URL).replace(/\/+$/, '').replace(/\/oauth$/, ''),
+    loginUrl: readString(s.restLoginUrl) ?? readString(s.baseUrl) ?? DEFAULT_LOGIN_URL,
+    redirectUri: readString(s.redirectUri),
+  };
+}
+
+function toCandidate(raw: BullhornCandidate): AtsCandidate {
+  const first = raw.firstName?.trim() || null;
+  const last = raw.lastName?.trim() || null;
+  const modified = typeof raw.dateLastModified === 'number' ? new Date(raw.dateLastModified) : null;
+  return {
+    externalId: String(raw.id),
+    firstName: first,
+    lastName: last,
+    displayName: raw.name?.trim() || [first, last].filter(Boolean).join(' ') || String(raw.id),
+    emails: distinct([raw.email, raw.email2, raw.email3]),
+    phones: distinct([raw.phone, raw.mobile, raw.phone2, raw.phone3, raw.workPhone]),
+    updatedAt: modified && !Number.isNaN(modified.getTime()) ? modified : null,
+  };
+}
+
+function distinct(values: Array<string | null | undefined>): string[] {
+  return [...new Set(values.map((v) => (typeof v === 'string' ? v.trim() : '')).filter((v) => v !== ''))];
+}
+
+function isSessionError(err: unknown): err is AtsError {
+  return isAtsError(err) && (err.status === 401 || err.status === 412);
+}
+
+/** A write that failed without a clear refusal may still have been stored. */
+function mayHaveLanded(err: unknown): boolean {
+  return isAtsError(err) && (err.uncertain || (err.code === 'TEMPORARY' && (err.status ?? 0) >= 500));
+}
+
+function numericId(value: string, what: string): number {
+  if (!/^\d+$/.test(value.trim())) {
+    throw new AtsError(what === 'candidate id' ? 'INVALID_REQUEST' : 'CONFIGURATION', `bullhorn: ${what} "${value}" is not a Bullhorn id`);
+  }
+  return Number(value.trim());
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(value: string): ListCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<ListCursor>;
+    if (parsed.v === 1 && typeof parsed.start === 'number' && parsed.start >= 0) {
+      return { v: 1, start: parsed.start, since: typeof parsed.since === 'string' ? parsed.since : null };
+    }
+  } catch {
+    // fall through
+  }
+  throw new AtsError('INVALID_REQUEST', 'bullhorn: the listing cursor is not one this adapter issued');
+}
+
+function readString(value: unknown): string | null {
+  if (typeof value === 'number') return String(value);
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function readNumber(value: unknown): number | null {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
+}
