@@ -43,12 +43,14 @@ export interface FaultRule {
   afterHandling?: boolean;
   /** How many matching requests the fault applies to (default 1). */
   times?: number;
+  /** How many matching requests pass untouched before the fault applies (default 0). */
+  after?: number;
 }
 
 /** A throwaway HTTP server on 127.0.0.1 with a random port, a request log and fault injection. */
 export class FakeHttpServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly faults: Array<FaultRule & { remaining: number }> = [];
+  private readonly faults: Array<FaultRule & { remaining: number; passes: number }> = [];
   private readonly sockets = new Set<Socket>();
   private server: Server | null = null;
   private port = 0;
@@ -79,7 +81,7 @@ export class FakeHttpServer {
   }
 
   inject(rule: FaultRule): void {
-    this.faults.push({ ...rule, remaining: rule.times ?? 1 });
+    this.faults.push({ ...rule, remaining: rule.times ?? 1, passes: rule.after ?? 0 });
   }
 
   clearFaults(): void {
@@ -118,14 +120,19 @@ export class FakeHttpServer {
   }
 
   private takeFault(req: RecordedRequest): FaultRule | null {
-    const index = this.faults.findIndex(
-      (f) => (!f.method || f.method.toUpperCase() === req.method) && (!f.path || matchPath(f.path, req.path)),
-    );
-    if (index < 0) return null;
-    const rule = this.faults[index];
-    rule.remaining -= 1;
-    if (rule.remaining <= 0) this.faults.splice(index, 1);
-    return rule;
+    for (let index = 0; index < this.faults.length; index++) {
+      const rule = this.faults[index];
+      if ((rule.method && rule.method.toUpperCase() !== req.method) || (rule.path && !matchPath(rule.path, req.path))) continue;
+      // A rule still letting requests through counts this one and leaves it to later rules.
+      if (rule.passes > 0) {
+        rule.passes -= 1;
+        continue;
+      }
+      rule.remaining -= 1;
+      if (rule.remaining <= 0) this.faults.splice(index, 1);
+      return rule;
+    }
+    return null;
   }
 
   private play(fault: Fault, res: ServerResponse): void {

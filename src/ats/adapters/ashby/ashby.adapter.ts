@@ -31,8 +31,13 @@ const MAX_PAGE = 100;
 /** listNotes is paged; a candidate with more notes than this is not plausible, and the bound stops a runaway loop. */
 const MAX_NOTE_PAGES = 50;
 const AUTHOR_CACHE_MS = 10 * 60_000;
-/** How far before a pass began a caller's `updatedSince` may lie and still be served by that pass's sync token. */
-const SYNC_TOKEN_TOLERANCE_MS = 5 * 60_000;
+/**
+ * How far before a pass began a caller's `updatedSince` may lie and still be served by that pass's sync token.
+ * The directory refresh asks from five minutes before its last refresh began, read on the database clock, a
+ * little before this adapter's own reading: the slack must exceed that overlap, or the token is never used.
+ * What changed in between was read by the pass itself.
+ */
+const SYNC_TOKEN_TOLERANCE_MS = 15 * 60_000;
 /** A candidate id that cannot exist: lets testConnection probe permissions without touching data. */
 const PROBE_CANDIDATE_ID = '00000000-0000-0000-0000-000000000000';
 const PROBE_EMAIL = 'debrief-connection-check@example.invalid';
@@ -89,7 +94,7 @@ interface ListCursor {
  *
  * Incremental listing: the port asks for "updated since T" while Ashby works with sync tokens. The adapter
  * keeps the token that ended the last complete pass for each connection (in memory). A later pass whose T is
- * no earlier than that pass's start (less five minutes of slack for the caller's own clock reading) runs on the
+ * no earlier than that pass's start (less fifteen minutes of slack for the caller's overlap and clock) runs on the
  * token; otherwise, or when Ashby rejects the token, it runs a full pass and filters on `updatedAt >= T`
  * itself, so no change is ever missed, only sometimes read the slow way.
  */
@@ -103,6 +108,7 @@ export class AshbyAdapter implements AtsAdapter {
     privateNotes: true,
     richText: true,
     actAsUser: true,
+    customFields: false,
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
 

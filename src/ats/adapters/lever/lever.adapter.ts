@@ -12,8 +12,9 @@
  * How it talks to Lever
  * - A person is a contact with one opportunity per candidacy, and notes belong to an opportunity. Candidates are
  *   returned one per contact (`externalId` = contact id, `meta.opportunityId` = the opportunity notes go on): the
- *   open candidacy before archived ones, then the newest. Without `meta`, the contact's opportunities are fetched
- *   again (`GET /opportunities?contact_id=`).
+ *   open candidacy before archived ones, then the newest. Listed candidates (the directory) carry no opportunity:
+ *   for them, and anything else without `meta.opportunityId`, the contact's opportunities are fetched when the
+ *   note is posted (`GET /opportunities?contact_id=`).
  * - Search: `GET /opportunities?email=` (no name or phone filter). Listing: `GET /opportunities?limit=&updated_at_start=<epoch ms>`,
  *   continued with `offset=<next>` while `hasNext`; the cursor also carries the first page's filter.
  * - Author: the owner by `GET /users?email=`, else by exact name over `GET /users`, else `settings.userId`; sent as
@@ -85,6 +86,7 @@ export class LeverAdapter implements AtsAdapter {
     privateNotes: true,
     richText: false,
     actAsUser: true,
+    customFields: false,
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
 
@@ -120,7 +122,10 @@ export class LeverAdapter implements AtsAdapter {
     const body = res.data ?? {};
     return {
       // Contacts split over two pages come back twice with the same externalId; the directory upserts them.
-      candidates: candidatesByContact(body.data ?? []),
+      // A page may hold only some of a contact's candidacies (the last page written would win), and a directory
+      // entry outlives candidacies opened after it: listed candidates carry no opportunity, so createNote
+      // resolves the current one from the contact when it posts.
+      candidates: candidatesByContact(body.data ?? []).map(withoutOpportunity),
       nextCursor: body.hasNext && body.next ? encodeListCursor({ offset: body.next, updatedAtStart }) : null,
     };
   }
@@ -369,6 +374,11 @@ export class LeverAdapter implements AtsAdapter {
     }
     return factory.forContext(ctx);
   }
+}
+
+function withoutOpportunity(candidate: AtsCandidate): AtsCandidate {
+  const contactId = candidate.meta?.contactId;
+  return { ...candidate, meta: typeof contactId === 'string' ? { contactId } : undefined };
 }
 
 function readConfig(ctx: AtsContext): LeverConfig {
