@@ -1,28 +1,22 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
-import { openApiSchema, parseWith } from '../common/zod-body';
-import { SYNC_STATUSES } from '../sync/sync.entity';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { parseWith } from '../common/zod-body';
 import { SyncAdminService } from '../sync/sync-admin.service';
+import {
+  eventViewSchema,
+  listSyncsQuery,
+  replayResponseSchema,
+  resolveSyncSchema,
+  syncDetailSchema,
+  syncPageSchema,
+} from './admin-api.schemas';
+import { actorOf } from './admin-actor';
 import { AdminAuthGuard, AdminRequest } from './admin-auth.guard';
+import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from './openapi.decorators';
 
-const statusList = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(SYNC_STATUSES)));
-
-export const listSyncsQuery = z.object({
-  status: statusList.optional(),
-  eventId: z.string().min(1).max(255).optional(),
-  connectionId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(500).optional(),
-});
-
-export const resolveSyncSchema = z.strictObject({ candidateId: z.string().trim().min(1).max(255) });
+export { listSyncsQuery, resolveSyncSchema };
 
 @ApiTags('admin: syncs')
-@ApiBearerAuth()
 @UseGuards(AdminAuthGuard)
 @Controller('admin')
 export class SyncsAdminController {
@@ -30,17 +24,20 @@ export class SyncsAdminController {
 
   @Get('syncs')
   @ApiOperation({ summary: 'List syncs, newest first; `status` takes a comma-separated list; follow `nextCursor`' })
-  @ApiQuery({ name: 'status', required: false })
-  @ApiQuery({ name: 'eventId', required: false })
-  @ApiQuery({ name: 'connectionId', required: false })
-  @ApiQuery({ name: 'limit', required: false })
-  @ApiQuery({ name: 'cursor', required: false })
+  @ApiAdminRoute()
+  @ApiZodQuery(listSyncsQuery)
+  @ApiZodResponse(200, syncPageSchema, 'one page of syncs')
+  @ApiErrors(400)
   list(@Query() query: unknown) {
-    return this.syncs.list(parseWith(listSyncsQuery, query, 'query'));
+    const { from, to, ...rest } = parseWith(listSyncsQuery, query, 'query');
+    return this.syncs.list({ ...rest, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined });
   }
 
   @Get('syncs/:id')
   @ApiOperation({ summary: 'One sync: status, candidate, match evidence and alternatives, the note as posted, every attempt' })
+  @ApiAdminRoute()
+  @ApiZodResponse(200, syncDetailSchema, 'the sync')
+  @ApiErrors(404)
   get(@Param('id') id: string) {
     return this.syncs.get(id);
   }
@@ -48,21 +45,30 @@ export class SyncsAdminController {
   @Post('syncs/:id/retry')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a failed, skipped, unmatched or needs_review sync again now' })
-  retry(@Param('id') id: string) {
-    return this.syncs.retry(id);
+  @ApiAdminWrite()
+  @ApiZodResponse(200, syncDetailSchema, 'the sync, pending again')
+  @ApiErrors(404, 409)
+  retry(@Param('id') id: string, @Req() req: AdminRequest) {
+    return this.syncs.retry(id, actorOf(req));
   }
 
   @Post('syncs/:id/resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Post a needs_review or unmatched sync to the candidate an operator chose' })
-  @ApiBody({ schema: openApiSchema(resolveSyncSchema) })
+  @ApiAdminWrite()
+  @ApiZodBody(resolveSyncSchema)
+  @ApiZodResponse(200, syncDetailSchema, 'the sync, pending again with the chosen candidate')
+  @ApiErrors(400, 404, 409)
   resolve(@Param('id') id: string, @Body() body: unknown, @Req() req: AdminRequest) {
     const { candidateId } = parseWith(resolveSyncSchema, body);
-    return this.syncs.resolve(id, candidateId, req.adminActor?.id ?? 'unknown');
+    return this.syncs.resolve(id, candidateId, actorOf(req));
   }
 
   @Get('events/:id')
   @ApiOperation({ summary: 'One webhook event as received, with its syncs' })
+  @ApiAdminRoute()
+  @ApiZodResponse(200, eventViewSchema, 'the event and its syncs')
+  @ApiErrors(404)
   event(@Param('id') id: string) {
     return this.syncs.event(id);
   }
@@ -70,7 +76,10 @@ export class SyncsAdminController {
   @Post('events/:id/replay')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create the syncs that connections added since the event arrived should have' })
-  replay(@Param('id') id: string) {
-    return this.syncs.replay(id);
+  @ApiAdminWrite()
+  @ApiZodResponse(200, replayResponseSchema, 'the syncs created')
+  @ApiErrors(404, 409)
+  replay(@Param('id') id: string, @Req() req: AdminRequest) {
+    return this.syncs.replay(id, actorOf(req));
   }
 }

@@ -17,6 +17,8 @@ export interface AtsCapabilities {
   richText: boolean;
   /** Whether Debrief can author the note as a given ATS user (the meeting owner, or settings.userId). */
   actAsUser: boolean;
+  /** Whether a note's content can be written into ATS custom fields (a field mapping may route notes there). */
+  customFields: boolean;
   /** Documented default rate limit: `limit` requests per `intervalMs`. */
   rateLimit: { limit: number; intervalMs: number };
 }

@@ -17,6 +17,13 @@ export const badRequest = (message: string, details?: unknown) => new ApiError(4
 export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
 export const conflict = (message: string, details?: unknown) => new ApiError(409, 'CONFLICT', message, details);
 
+/** True for Postgres "data exception" errors (SQLSTATE class 22): a value it refused, not a fault of its own. */
+export function isDataException(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.driverError?.code === 'string' ? e.driverError.code : '';
+  return /^22[0-9A-Z]{3}$/.test(code);
+}
+
 /** True for errors that mean the database could not be reached (as opposed to a query it refused). */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const seen = new Set<unknown>();

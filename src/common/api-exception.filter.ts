@@ -28,7 +28,12 @@ export function toResponse(exception: unknown): { status: number; body: ApiError
     }
     const message =
       typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-    return { status, body: { code: codeForStatus(status), message } };
+    // Keep what a library put in its answer beyond Nest's own fields (e.g. which health check failed).
+    const extra =
+      typeof response === 'object' && response !== null
+        ? Object.fromEntries(Object.entries(response).filter(([key]) => !['message', 'error', 'statusCode'].includes(key)))
+        : {};
+    return { status, body: { code: codeForStatus(status), message, ...(Object.keys(extra).length > 0 ? { details: extra } : {}) } };
   }
   const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {

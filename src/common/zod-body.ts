@@ -10,8 +10,16 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what =
     400,
     'INVALID_REQUEST',
     `invalid ${what}`,
-    result.error.issues.map((i) => ({ path: toJsonPath(i.path), message: i.message })),
+    result.error.issues.flatMap(issueDetails),
   );
+}
+
+/** One detail per problem; an unknown key is named in its own path, so a client sees which field to drop. */
+function issueDetails(issue: z.core.$ZodIssue): Array<{ path: string; message: string }> {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: toJsonPath([...issue.path, key]), message: 'unknown field' }));
+  }
+  return [{ path: toJsonPath(issue.path), message: issue.message }];
 }
 
 /** JSON Schema for OpenAPI, generated from the same zod schema that validates the request. */

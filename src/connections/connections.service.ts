@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { AuditService } from '../admin/audit.service';
+import { cursorTimestampSql, decodeTimeCursor, encodeTimeCursor, Page } from '../admin/list-cursor';
 import { AtsContext } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { badRequest, notFound } from '../common/api-error';
@@ -18,9 +20,11 @@ export class ConnectionsService {
     @InjectRepository(ConnectionEntity) private readonly repo: Repository<ConnectionEntity>,
     private readonly cipher: CredentialsCipher,
     private readonly registry: AtsAdapterRegistry,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(input: CreateConnectionInput): Promise<ConnectionView> {
+  /** Creates the connection; `actor` (the admin token's label) goes to the audit log with it, atomically. */
+  async create(input: CreateConnectionInput, actor: string): Promise<ConnectionView> {
     this.assertProvider(input.provider);
     const id = randomUUID();
     const entity = this.repo.create({
@@ -33,7 +37,58 @@ export class ConnectionsService {
       settings: input.settings ?? {},
       enabled: input.enabled ?? true,
     });
-    return toView(await this.repo.save(entity));
+    return this.repo.manager.transaction(async (em) => {
+      const saved = await em.save(entity);
+      await this.audit.record(
+        {
+          actor,
+          action: 'connection.create',
+          targetType: 'connection',
+          targetId: id,
+          detail: {
+            name: saved.name,
+            provider: saved.provider,
+            accountId: saved.accountId,
+            teamId: saved.teamId,
+            enabled: saved.enabled,
+            credentialsSet: saved.credentialsEncrypted !== null,
+            settingsKeys: Object.keys(saved.settings ?? {}).sort(),
+          },
+        },
+        em,
+      );
+      return toView(saved);
+    });
+  }
+
+  /** One page of live connections, oldest first, filtered. */
+  async page(filter: ConnectionListFilter): Promise<Page<ConnectionView>> {
+    const qb = this.repo
+      .createQueryBuilder('c')
+      .addSelect(cursorTimestampSql('c.created_at'), 'cursor_ts')
+      .where('c.deleted_at IS NULL')
+      .orderBy('c.created_at', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(filter.limit + 1);
+    if (filter.provider) qb.andWhere('c.provider = :provider', { provider: filter.provider });
+    if (filter.accountId) qb.andWhere('c.account_id = :accountId', { accountId: filter.accountId });
+    if (filter.teamId) qb.andWhere('c.team_id = :teamId', { teamId: filter.teamId });
+    if (filter.enabled !== undefined) qb.andWhere('c.enabled = :enabled', { enabled: filter.enabled });
+    if (filter.cursor) {
+      const after = decodeTimeCursor(filter.cursor);
+      qb.andWhere('(c.created_at, c.id) > (CAST(:afterTs AS timestamptz), CAST(:afterId AS uuid))', {
+        afterTs: after.timestamp,
+        afterId: after.id,
+      });
+    }
+    const { entities, raw } = await qb.getRawAndEntities();
+    const page = entities.slice(0, filter.limit);
+    const lastRaw = raw[page.length - 1] as { cursor_ts?: string } | undefined;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toView),
+      nextCursor: entities.length > filter.limit && last && lastRaw?.cursor_ts ? encodeTimeCursor(lastRaw.cursor_ts, last.id) : null,
+    };
   }
 
   async list(filter: { provider?: string; accountId?: string } = {}): Promise<ConnectionView[]> {
@@ -48,8 +103,10 @@ export class ConnectionsService {
     return toView(await this.find(id));
   }
 
-  async update(id: string, input: UpdateConnectionInput): Promise<ConnectionView> {
+  async update(id: string, input: UpdateConnectionInput, actor: string): Promise<ConnectionView> {
     const entity = await this.find(id);
+    const before = auditedFields(entity);
+    const settingsBefore = entity.settings ?? {};
     if (input.provider !== undefined) this.assertProvider(input.provider);
     if (input.name !== undefined) entity.name = input.name;
     if (input.provider !== undefined) entity.provider = input.provider;
@@ -58,15 +115,28 @@ export class ConnectionsService {
     if (input.settings !== undefined) entity.settings = input.settings;
     if (input.enabled !== undefined) entity.enabled = input.enabled;
     if (input.credentials !== undefined) entity.credentialsEncrypted = this.cipher.encrypt(input.credentials, id);
-    return toView(await this.repo.save(entity));
+    return this.repo.manager.transaction(async (em) => {
+      const saved = await em.save(entity);
+      await this.audit.record(
+        { actor, action: 'connection.update', targetType: 'connection', targetId: id, detail: updateDetail(before, saved, settingsBefore, input) },
+        em,
+      );
+      return toView(saved);
+    });
   }
 
   /** Soft delete: syncs keep pointing at the row for their history, and no new event routes to it. */
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: string): Promise<void> {
     const entity = await this.find(id);
     entity.enabled = false;
-    await this.repo.save(entity);
-    await this.repo.softDelete({ id: entity.id });
+    await this.repo.manager.transaction(async (em: EntityManager) => {
+      await em.save(entity);
+      await em.softDelete(ConnectionEntity, { id: entity.id });
+      await this.audit.record(
+        { actor, action: 'connection.delete', targetType: 'connection', targetId: id, detail: { name: entity.name, provider: entity.provider, accountId: entity.accountId } },
+        em,
+      );
+    });
   }
 
   /** The entity including deleted ones, for syncs already routed to it. */
@@ -100,6 +170,46 @@ export class ConnectionsService {
       throw badRequest(`unknown provider "${provider}"`, [{ path: '$.provider', message: `one of: ${this.registry.providers().join(', ')}` }]);
     }
   }
+}
+
+export interface ConnectionListFilter {
+  limit: number;
+  cursor?: string;
+  provider?: string;
+  accountId?: string;
+  teamId?: string;
+  enabled?: boolean;
+}
+
+/** The fields whose values may be shown in the audit log (nothing secret, no settings values). */
+function auditedFields(c: ConnectionEntity): Record<string, unknown> {
+  return { name: c.name, provider: c.provider, accountId: c.accountId, teamId: c.teamId, enabled: c.enabled };
+}
+
+/**
+ * What an update changed, for the audit log. Credentials are only said to have changed; settings by key
+ * name only, since a settings document may hold personal data (sandbox candidates) or internal numbers.
+ */
+function updateDetail(
+  before: Record<string, unknown>,
+  after: ConnectionEntity,
+  settingsBefore: Record<string, unknown>,
+  input: UpdateConnectionInput,
+): Record<string, unknown> {
+  const now = auditedFields(after);
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const key of Object.keys(now)) {
+    if (before[key] !== now[key]) changes[key] = { from: before[key], to: now[key] };
+  }
+  const detail: Record<string, unknown> = { changes, credentialsChanged: input.credentials !== undefined };
+  if (input.settings !== undefined) {
+    const settingsAfter = after.settings ?? {};
+    const keys = new Set([...Object.keys(settingsBefore), ...Object.keys(settingsAfter)]);
+    detail.settingsKeysChanged = [...keys]
+      .filter((k) => JSON.stringify(settingsBefore[k]) !== JSON.stringify(settingsAfter[k]))
+      .sort();
+  }
+  return detail;
 }
 
 export function toView(c: ConnectionEntity): ConnectionView {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_FIELD_MAPPING, FieldMapping, parseFieldMapping } from './field-mapping.schema';
 
 export interface VersionedMapping {
@@ -25,9 +25,12 @@ export class FieldMappingRepository {
     return { version: rows[0].version, mapping: parsed.mapping };
   }
 
-  /** Stores a new version (the caller validated it); concurrent writers get distinct versions or a conflict. */
-  async save(connectionId: string, document: FieldMapping, createdBy: string | null): Promise<number> {
-    const rows: Array<{ version: number }> = await this.dataSource.query(
+  /**
+   * Stores a new version (the caller validated it); concurrent writers get distinct versions or a conflict.
+   * Pass a transaction's manager to store it together with other changes (the audit entry).
+   */
+  async save(connectionId: string, document: FieldMapping, createdBy: string | null, manager: EntityManager = this.dataSource.manager): Promise<number> {
+    const rows: Array<{ version: number }> = await manager.query(
       `INSERT INTO field_mappings (connection_id, version, document, created_by)
        SELECT $1, COALESCE(MAX(version), 0) + 1, $2::jsonb, $3 FROM field_mappings WHERE connection_id = $1
        RETURNING version`,

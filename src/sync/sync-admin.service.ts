@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../admin/audit.service';
+import { cursorTimestampSql, decodeTimeCursor, encodeTimeCursor } from '../admin/list-cursor';
 import { conflict, notFound } from '../common/api-error';
 import { SYNC_NOTIFY_CHANNEL } from '../webhook/event-store.repository';
 import { SyncStatus } from './sync.entity';
@@ -11,20 +13,25 @@ export interface SyncListFilter {
   status?: SyncStatus[];
   eventId?: string;
   connectionId?: string;
+  /** On the sync's created_at: from inclusive, to exclusive. */
+  from?: Date;
+  to?: Date;
   limit: number;
   cursor?: string;
 }
 
-/** Cursor over (created_at DESC, id DESC): stable while new rows arrive. */
-export function encodeCursor(createdAt: Date | string, id: string): string {
-  return Buffer.from(`${new Date(createdAt).toISOString()}|${id}`).toString('base64url');
+export interface ResyncFilter {
+  statuses: SyncStatus[];
+  connectionId?: string;
+  from?: Date;
+  to?: Date;
+  /** Count and list what would be re-armed, change nothing. */
+  dryRun?: boolean;
 }
 
-export function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !UUID.test(id)) return null;
-  return { createdAt, id };
-}
+/** Sync ids an answer lists at most; the count is always complete. */
+export const RESYNC_IDS_SHOWN = 100;
+const RESYNC_BATCH = 1000;
 
 const SYNC_COLUMNS = `s.id, s.event_id, s.connection_id, s.status, s.attempts, s.next_attempt_at, s.candidate_id, s.candidate_name,
   s.match, s.resolution, s.mapping_version, s.visibility, s.visibility_reason, s.action_items_status, s.rendered_note, s.note_ref,
@@ -66,6 +73,7 @@ export class SyncAdminService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly state: SyncStateService,
+    private readonly audit: AuditService,
   ) {}
 
   async list(filter: SyncListFilter) {
@@ -81,15 +89,17 @@ export class SyncAdminService {
       if (!UUID.test(filter.connectionId)) return { items: [], nextCursor: null };
       add('s.connection_id = ?::uuid', filter.connectionId);
     }
+    if (filter.from) add('s.created_at >= ?', filter.from);
+    if (filter.to) add('s.created_at < ?', filter.to);
     if (filter.cursor) {
-      const c = decodeCursor(filter.cursor);
-      if (!c) throw conflict('invalid cursor');
-      params.push(c.createdAt, c.id);
+      const c = decodeTimeCursor(filter.cursor);
+      params.push(c.timestamp, c.id);
       where.push(`(s.created_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(filter.limit + 1);
     const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT ${SYNC_COLUMNS} FROM syncs s ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      `SELECT ${SYNC_COLUMNS}, ${cursorTimestampSql('s.created_at')} AS cursor_ts FROM syncs s
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY s.created_at DESC, s.id DESC LIMIT $${params.length}`,
       params,
     );
@@ -97,7 +107,7 @@ export class SyncAdminService {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => syncView(r)),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor(last.created_at, last.id) : null,
+      nextCursor: rows.length > filter.limit && last ? encodeTimeCursor(last.cursor_ts, last.id) : null,
     };
   }
 
@@ -122,10 +132,17 @@ export class SyncAdminService {
     };
   }
 
-  async retry(id: string) {
+  async retry(id: string, actor: string) {
     const row = await this.row(id);
     const ids = await this.state.rearm([id], ['failed', 'unmatched', 'needs_review', 'skipped', 'pending']);
     if (ids.length === 0) throw conflict(`a ${row.status} sync cannot be retried`);
+    await this.audit.record({
+      actor,
+      action: 'sync.retry',
+      targetType: 'sync',
+      targetId: id,
+      detail: { previousStatus: row.status, lastErrorCode: row.last_error_code ?? null },
+    });
     return this.get(id);
   }
 
@@ -134,7 +151,70 @@ export class SyncAdminService {
     const resolution = { candidateId, by: actor, at: new Date().toISOString() };
     const ids = await this.state.rearm([id], ['needs_review', 'unmatched'], { resolution });
     if (ids.length === 0) throw conflict(`only needs_review or unmatched syncs can be resolved; this one is ${row.status}`);
+    await this.audit.record({ actor, action: 'sync.resolve', targetType: 'sync', targetId: id, detail: { previousStatus: row.status, candidateId } });
     return this.get(id);
+  }
+
+  /**
+   * Re-arms every sync in `statuses` (of one connection, created in [from, to)). A synced sync is only
+   * included when the caller named `synced` (the controller demands includeSynced for that); it is marked
+   * uncertain first, so the pipeline looks for the note's reference marker on the candidate before posting
+   * and posts again only when that note is gone. The mark is set while the row is still `synced`, which no
+   * worker claims, so it cannot race an attempt.
+   */
+  async resync(filter: ResyncFilter, actor: string) {
+    const where: string[] = ['status = ANY($1::text[])'];
+    const params: unknown[] = [filter.statuses];
+    if (filter.connectionId) {
+      params.push(filter.connectionId);
+      where.push(`connection_id = $${params.length}::uuid`);
+    }
+    if (filter.from) {
+      params.push(filter.from);
+      where.push(`created_at >= $${params.length}`);
+    }
+    if (filter.to) {
+      params.push(filter.to);
+      where.push(`created_at < $${params.length}`);
+    }
+    const selected: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM syncs WHERE ${where.join(' AND ')} ORDER BY created_at, id`,
+      params,
+    );
+    const ids = selected.map((r) => r.id);
+    if (filter.dryRun) {
+      return { dryRun: true, matched: ids.length, rearmed: 0, ids: ids.slice(0, RESYNC_IDS_SHOWN), idsTruncated: ids.length > RESYNC_IDS_SHOWN };
+    }
+    const rearmed: string[] = [];
+    for (let i = 0; i < ids.length; i += RESYNC_BATCH) {
+      const batch = ids.slice(i, i + RESYNC_BATCH);
+      if (filter.statuses.includes('synced')) {
+        await this.dataSource.query(`UPDATE syncs SET note_uncertain = true WHERE id = ANY($1::uuid[]) AND status = 'synced'`, [batch]);
+      }
+      rearmed.push(...(await this.state.rearm(batch, filter.statuses)));
+    }
+    await this.audit.record({
+      actor,
+      action: 'syncs.resync',
+      targetType: 'syncs',
+      targetId: filter.connectionId ?? null,
+      detail: {
+        statuses: filter.statuses,
+        connectionId: filter.connectionId ?? null,
+        from: filter.from?.toISOString() ?? null,
+        to: filter.to?.toISOString() ?? null,
+        matched: ids.length,
+        rearmed: rearmed.length,
+        ids: rearmed.slice(0, RESYNC_IDS_SHOWN),
+      },
+    });
+    return {
+      dryRun: false,
+      matched: ids.length,
+      rearmed: rearmed.length,
+      ids: rearmed.slice(0, RESYNC_IDS_SHOWN),
+      idsTruncated: rearmed.length > RESYNC_IDS_SHOWN,
+    };
   }
 
   async event(id: string) {
@@ -171,7 +251,7 @@ export class SyncAdminService {
   }
 
   /** Creates the syncs that connections routed today should have for this event; existing ones are kept. */
-  async replay(id: string) {
+  async replay(id: string, actor: string) {
     const rows: Array<Record<string, any>> = await this.dataSource.query(`SELECT id, status, account_id, team_id FROM webhook_events WHERE id = $1`, [id]);
     if (rows.length === 0) throw notFound('event');
     const e = rows[0];
@@ -184,6 +264,7 @@ export class SyncAdminService {
       [id, e.account_id, e.team_id],
     );
     if (created.length > 0) await this.dataSource.query(`SELECT pg_notify('${SYNC_NOTIFY_CHANNEL}', '')`);
+    await this.audit.record({ actor, action: 'event.replay', targetType: 'event', targetId: id, detail: { created: created.length, syncIds: created.map((c) => c.id) } });
     return { eventId: id, created: created.length, syncIds: created.map((c) => c.id) };
   }
 

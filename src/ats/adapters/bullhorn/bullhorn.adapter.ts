@@ -121,6 +121,7 @@ export class BullhornAdapter implements AtsAdapter {
     privateNotes: false,
     richText: true,
     actAsUser: true,
+    customFields: false,
     rateLimit: { limit: 25, intervalMs: 1000 },
   };
 

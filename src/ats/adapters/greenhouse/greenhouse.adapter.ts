@@ -101,6 +101,7 @@ export class GreenhouseAdapter implements AtsAdapter {
     privateNotes: true,
     richText: false,
     actAsUser: true,
+    customFields: false,
     rateLimit: { limit: 50, intervalMs: 10_000 },
   };
 

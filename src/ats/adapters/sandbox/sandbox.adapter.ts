@@ -39,6 +39,7 @@ export class SandboxAdapter implements AtsAdapter {
     privateNotes: true,
     richText: true,
     actAsUser: false,
+    customFields: false,
     rateLimit: { limit: 1000, intervalMs: 1000 },
   };
 

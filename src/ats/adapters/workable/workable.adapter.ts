@@ -96,6 +96,7 @@ export class WorkableAdapter implements AtsAdapter {
     privateNotes: true,
     richText: false,
     actAsUser: true,
+    customFields: false,
     rateLimit: { limit: 10, intervalMs: 10_000 },
   };
 

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { badRequest } from '../common/api-error';
+import { parseWith } from '../common/zod-body';
+import { fieldMappingSchema } from '../mapping/field-mapping.schema';
+import {
+  connectionTestResponseSchema,
+  mappingViewSchema,
+  previewRequestSchema,
+  previewResponseSchema,
+} from './admin-api.schemas';
+import { actorOf } from './admin-actor';
+import { AdminAuthGuard, AdminRequest, ReadOnlyAllowed } from './admin-auth.guard';
+import { ConnectionPreviewService } from './connection-preview.service';
+import { ConnectionTestService } from './connection-test.service';
+import { MappingAdminService } from './mapping-admin.service';
+import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodResponse } from './openapi.decorators';
+
+/** A connection's field mapping, previews of its notes, and its credential check. */
+@ApiTags('admin: connections')
+@UseGuards(AdminAuthGuard)
+@Controller('admin/connections')
+export class ConnectionAdminController {
+  constructor(
+    private readonly mappings: MappingAdminService,
+    private readonly previews: ConnectionPreviewService,
+    private readonly tests: ConnectionTestService,
+  ) {}
+
+  @Get(':id/mapping')
+  @ApiOperation({ summary: 'The field mapping in force: its version (0 = the built-in default) and document' })
+  @ApiAdminRoute()
+  @ApiZodResponse(200, mappingViewSchema, 'the current mapping')
+  @ApiErrors(404)
+  getMapping(@Param('id') id: string) {
+    return this.mappings.get(id);
+  }
+
+  @Put(':id/mapping')
+  @ApiOperation({
+    summary: 'Save a new mapping version; syncs from now on render with it and record its version',
+    description:
+      'The body is the whole mapping document; omitted keys take their defaults. Refused (400, one entry per ' +
+      'problem with its JSON path) when invalid or when it asks for something the connection\'s ATS cannot do, ' +
+      'e.g. routing a note to a custom field.',
+  })
+  @ApiAdminWrite()
+  @ApiZodBody(fieldMappingSchema)
+  @ApiZodResponse(200, mappingViewSchema, 'the saved version, with warnings about settings that are valid but probably unintended')
+  @ApiErrors(400, 404, 409)
+  putMapping(@Param('id') id: string, @Body() body: unknown, @Req() req: AdminRequest) {
+    // An empty body would silently reset every setting to its default; a reset is an explicit `{}`.
+    if (body === undefined) throw badRequest('send the mapping document as JSON (an empty object for the defaults)', [{ path: '$', message: 'required' }]);
+    return this.mappings.put(id, body, actorOf(req));
+  }
+
+  @Post(':id/preview')
+  @HttpCode(200)
+  @ReadOnlyAllowed()
+  @ApiOperation({
+    summary: 'Render the note a sync would post for a payload or a stored event; posts nothing, stores nothing',
+    description:
+      'Matching reads the local candidate directory only (no ATS call). Action items are fetched only with ' +
+      '"fetchActionItems": true. "mapping" tries an unsaved mapping. Read-only tokens may call it.',
+  })
+  @ApiAdminRoute()
+  @ApiZodBody(previewRequestSchema)
+  @ApiZodResponse(200, previewResponseSchema, 'what would be posted, and why')
+  @ApiErrors(400, 404, 409)
+  preview(@Param('id') id: string, @Body() body: unknown) {
+    return this.previews.preview(id, parseWith(previewRequestSchema, body));
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Check the credentials and permissions against the ATS',
+    description:
+      'Answers 200 with one entry per check even when the ATS refuses. When every check passes, this ' +
+      'connection\'s syncs that failed with AUTH_FAILED, PERMISSION_DENIED or TEMPORARY are re-armed.',
+  })
+  @ApiAdminWrite()
+  @ApiZodResponse(200, connectionTestResponseSchema, 'the checks, and how many failed syncs were re-armed')
+  @ApiErrors(404)
+  test(@Param('id') id: string, @Req() req: AdminRequest) {
+    return this.tests.test(id, actorOf(req));
+  }
+}

@@ -1,0 +1,233 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AtsCapabilities } from '../ats/ats-adapter.port';
+import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
+import { ApiError, badRequest, conflict, notFound } from '../common/api-error';
+import { AppConfig, InjectConfig } from '../config/app-config';
+import type { ConnectionEntity } from '../connections/connection.entity';
+import { ConnectionsService } from '../connections/connections.service';
+import { FieldMappingRepository } from '../mapping/field-mapping.repository';
+import type { FieldMapping } from '../mapping/field-mapping.schema';
+import { validateMappingFor } from '../mapping/field-mapping.validation';
+import { renderNote } from '../mapping/note-renderer';
+import { decideVisibility, type VisibilityDecision } from '../mapping/private-meeting.policy';
+import { CandidateDirectoryRepository } from '../matching/candidate-directory.repository';
+import { decideMatch, matchQueryKeys, readMatchSettings } from '../matching/match-policy';
+import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
+import type { ActionItemsResult } from '../meeting/action-items.parser';
+import type { MeetingCompleted } from '../meeting/meeting-completed.model';
+import { normaliseMeeting } from '../meeting/normalise-meeting';
+import { referenceMarker } from '../sync/sync-pipeline.service';
+import { toJsonPath, validatePayload } from '../webhook/meeting-payload.schema';
+import type { z } from 'zod';
+import type { previewRequestSchema, previewResponseSchema } from './admin-api.schemas';
+
+export type PreviewRequest = z.output<typeof previewRequestSchema>;
+export type PreviewResponse = z.output<typeof previewResponseSchema>;
+
+/**
+ * Renders what a sync of this connection would post for a payload, without posting or storing anything:
+ * the directory is read (never the ATS), the mapping is the saved one or an unsaved draft, and action items
+ * are only fetched when asked (the same guarded fetcher a sync uses).
+ */
+@Injectable()
+export class ConnectionPreviewService {
+  private readonly fetcher: ActionItemsFetcher;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionsService,
+    private readonly registry: AtsAdapterRegistry,
+    private readonly mappings: FieldMappingRepository,
+    private readonly directory: CandidateDirectoryRepository,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.fetcher = new ActionItemsFetcher({
+      allowedHosts: config.ASSET_ALLOWED_HOSTS,
+      timeoutMs: config.ASSET_TIMEOUT_MS,
+      maxBytes: config.ASSET_MAX_BYTES,
+    });
+  }
+
+  async preview(connectionId: string, request: PreviewRequest): Promise<PreviewResponse> {
+    const connection = await this.connections.entity(connectionId);
+    const adapter = this.registry.get(connection.provider);
+    const meeting = request.eventId !== undefined ? await this.storedMeeting(request.eventId) : parsedMeeting(request.payload);
+    const { mapping, mappingVersion, mappingSource } = await this.mappingFor(connection, adapter.capabilities, request.mapping);
+    const notes: string[] = [];
+
+    const routing = routingOf(connection, meeting);
+    const decision = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
+    const sync = request.eventId !== undefined ? await this.existingSync(request.eventId, connection.id) : null;
+    const match = sync?.resolution ? resolvedMatch(sync.resolution) : await this.directoryMatch(connection, meeting);
+    if (match.source === 'directory' && match.decision !== 'matched' && adapter.capabilities.search.length > 0) {
+      notes.push(
+        `matching read the local candidate directory only; a sync would also search the ATS (${adapter.capabilities.search.join(', ')}) ` +
+          'and may find the candidate there',
+      );
+    }
+
+    const { result: actionItems, info: actionItemsInfo } = await this.actionItems(meeting, request.fetchActionItems);
+    if (!actionItemsInfo.fetched && meeting.assets.actionItemsUrl) {
+      notes.push('action items were not fetched (send "fetchActionItems": true to fetch them as a sync would)');
+    }
+
+    const marker = referenceMarker(meeting.eventId, sync?.id ?? 'preview');
+    if (!sync) notes.push('the reference marker ends with the sync id a real sync gets; "preview" stands in for it');
+
+    let note: PreviewResponse['note'] = null;
+    if (decision.action === 'post') {
+      const rendered = renderNote(meeting, actionItems, mapping, { referenceMarker: marker, omitLinks: decision.omitLinks });
+      note = {
+        title: rendered.title,
+        text: rendered.text,
+        html: rendered.html,
+        format: adapter.capabilities.richText ? 'html' : 'text',
+        visibility: decision.visibility,
+        referenceMarker: marker,
+        author:
+          mapping.author.strategy === 'fixed'
+            ? { strategy: 'fixed', userId: mapping.author.userId }
+            : { strategy: 'owner', name: meeting.meeting.ownerName, email: meeting.meeting.ownerEmail },
+      };
+    }
+    if (!connection.enabled) notes.push('the connection is disabled: a sync would be skipped');
+
+    const matched = match.decision === 'matched' || match.decision === 'resolved';
+    return {
+      connectionId: connection.id,
+      provider: connection.provider,
+      eventId: meeting.eventId,
+      mappingVersion,
+      mappingSource,
+      wouldPost: connection.enabled && routing.routed && decision.action === 'post' && matched,
+      routing,
+      visibility: visibilityView(decision),
+      match,
+      actionItems: actionItemsInfo,
+      note,
+      notes,
+    };
+  }
+
+  private async storedMeeting(eventId: string): Promise<MeetingCompleted> {
+    const rows: Array<{ raw_body: string | null }> = await this.dataSource.query(
+      `SELECT raw_body FROM webhook_events WHERE id = $1`,
+      [eventId],
+    );
+    if (rows.length === 0) throw notFound('event');
+    if (rows[0].raw_body === null) throw conflict('the event payload was purged by retention; preview a payload instead');
+    let body: unknown;
+    try {
+      body = JSON.parse(rows[0].raw_body);
+    } catch {
+      throw conflict('the stored event body is not JSON');
+    }
+    const validation = validatePayload(body);
+    if (!validation.ok) throw conflict('the stored payload does not validate', validation.issues);
+    return normaliseMeeting(validation.payload);
+  }
+
+  private async mappingFor(connection: ConnectionEntity, capabilities: AtsCapabilities, draft: unknown) {
+    if (draft !== undefined) {
+      const validation = validateMappingFor(draft, capabilities, ['mapping']);
+      if (!validation.ok) throw badRequest('invalid field mapping', validation.problems);
+      return { mapping: validation.mapping, mappingVersion: null, mappingSource: 'draft' as const };
+    }
+    const current = await this.mappings.current(connection.id);
+    return {
+      mapping: current.mapping as FieldMapping,
+      mappingVersion: current.version,
+      mappingSource: current.version === 0 ? ('default' as const) : ('saved' as const),
+    };
+  }
+
+  private async existingSync(eventId: string, connectionId: string) {
+    const rows: Array<{ id: string; resolution: { candidateId: string; by: string; at: string } | null }> =
+      await this.dataSource.query(`SELECT id, resolution FROM syncs WHERE event_id = $1 AND connection_id = $2`, [
+        eventId,
+        connectionId,
+      ]);
+    return rows[0] ?? null;
+  }
+
+  private async directoryMatch(connection: ConnectionEntity, meeting: MeetingCompleted): Promise<PreviewResponse['match']> {
+    const settings = readMatchSettings(connection.settings ?? {});
+    const input = { atsRecordName: meeting.meeting.atsRecordName, participants: meeting.meeting.participants };
+    const entries = await this.directory.lookup(connection.id, matchQueryKeys(input, settings));
+    const decision = decideMatch(input, entries, settings);
+    const chosen = entries.find((e) => e.externalId === decision.candidateId);
+    return {
+      source: 'directory',
+      decision: decision.decision,
+      candidateId: decision.candidateId,
+      candidateName: chosen?.displayName ?? null,
+      score: decision.score,
+      evidence: decision.evidence,
+      alternatives: decision.alternatives,
+      reason: decision.reason,
+    };
+  }
+
+  private async actionItems(
+    meeting: MeetingCompleted,
+    fetch: boolean,
+  ): Promise<{ result: ActionItemsResult; info: PreviewResponse['actionItems'] }> {
+    const url = meeting.assets.actionItemsUrl;
+    if (!url) return { result: { status: 'none' }, info: { fetched: false, status: 'none', reason: 'the payload has no actionItemsUrl' } };
+    if (!fetch) {
+      return {
+        result: { status: 'none' },
+        info: { fetched: false, status: 'not_fetched', reason: 'not fetched in preview; the note above leaves them out' },
+      };
+    }
+    const result = await this.fetcher.fetch(url);
+    if (result.status === 'ok') return { result, info: { fetched: true, status: 'ok', count: result.items.length } };
+    if (result.status === 'unavailable') return { result, info: { fetched: true, status: 'unavailable', reason: result.reason } };
+    return { result, info: { fetched: true, status: 'none' } };
+  }
+}
+
+/** The payload of a preview request, validated exactly as the webhook validates it (paths under `$.payload`). */
+function parsedMeeting(payload: unknown): MeetingCompleted {
+  const validation = validatePayload(payload);
+  if (!validation.ok) {
+    throw new ApiError(
+      400,
+      'INVALID_REQUEST',
+      'invalid payload',
+      validation.issues.map((i) => ({ path: i.path.replace(/^\$/, toJsonPath(['payload'])), message: i.message })),
+    );
+  }
+  return normaliseMeeting(validation.payload);
+}
+
+/** Mirrors intake's routing: same account, and the connection's team (if it has one) equals the meeting's. */
+function routingOf(connection: ConnectionEntity, meeting: MeetingCompleted): { routed: boolean; reason: string } {
+  if (connection.accountId !== meeting.accountId) {
+    return { routed: false, reason: `the meeting belongs to account ${meeting.accountId}, the connection to ${connection.accountId}` };
+  }
+  if (connection.teamId !== null && connection.teamId !== meeting.teamId) {
+    return { routed: false, reason: `the connection is for team ${connection.teamId}, the meeting's team is ${meeting.teamId ?? 'none'}` };
+  }
+  return { routed: true, reason: connection.teamId === null ? 'same account (the connection covers every team)' : 'same account and team' };
+}
+
+function resolvedMatch(resolution: { candidateId: string; by: string; at: string }): PreviewResponse['match'] {
+  return {
+    source: 'resolution',
+    decision: 'resolved',
+    candidateId: resolution.candidateId,
+    candidateName: null,
+    score: null,
+    evidence: [],
+    alternatives: [],
+    reason: `resolved by ${resolution.by} at ${resolution.at}`,
+  };
+}
+
+function visibilityView(decision: VisibilityDecision): PreviewResponse['visibility'] {
+  return decision.action === 'post'
+    ? { action: 'post', visibility: decision.visibility, omitLinks: decision.omitLinks, reason: decision.reason }
+    : { action: 'skip', visibility: null, omitLinks: false, reason: decision.reason };
+}

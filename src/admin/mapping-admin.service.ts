@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
+import { badRequest, conflict } from '../common/api-error';
+import { ConnectionsService } from '../connections/connections.service';
+import { FieldMappingRepository } from '../mapping/field-mapping.repository';
+import type { FieldMapping } from '../mapping/field-mapping.schema';
+import { type MappingProblem, validateMappingFor } from '../mapping/field-mapping.validation';
+import { AuditService } from './audit.service';
+
+export interface MappingView {
+  version: number;
+  mapping: FieldMapping;
+  isDefault: boolean;
+  warnings?: MappingProblem[];
+}
+
+/** Reads and versions a connection's field mapping, refusing what its ATS cannot do. */
+@Injectable()
+export class MappingAdminService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionsService,
+    private readonly registry: AtsAdapterRegistry,
+    private readonly mappings: FieldMappingRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(connectionId: string): Promise<MappingView> {
+    await this.connections.entity(connectionId);
+    const { version, mapping } = await this.mappings.current(connectionId);
+    return { version, mapping, isDefault: version === 0 };
+  }
+
+  async put(connectionId: string, document: unknown, actor: string): Promise<MappingView> {
+    const connection = await this.connections.entity(connectionId);
+    const validation = validateMappingFor(document, this.registry.get(connection.provider).capabilities);
+    if (!validation.ok) throw badRequest('invalid field mapping', validation.problems);
+    const previous = await this.mappings.current(connectionId);
+    let version: number;
+    try {
+      version = await this.dataSource.transaction(async (em) => {
+        const saved = await this.mappings.save(connectionId, validation.mapping, actor, em);
+        await this.audit.record(
+          {
+            actor,
+            action: 'mapping.put',
+            targetType: 'mapping',
+            targetId: connectionId,
+            detail: { version: saved, previousVersion: previous.version, warnings: validation.warnings.length },
+          },
+          em,
+        );
+        return saved;
+      });
+    } catch (err) {
+      // Two writers computed the same next version; the loser is told to reload rather than overwrite blindly.
+      if ((err as { code?: string; driverError?: { code?: string } }).driverError?.code === '23505' || (err as { code?: string }).code === '23505') {
+        throw conflict('another mapping version was saved at the same time; read it and try again');
+      }
+      throw err;
+    }
+    return { version, mapping: validation.mapping, isDefault: false, warnings: validation.warnings };
+  }
+}
