@@ -1,3 +1,4 @@
+import { CronTime, validateCronExpression } from 'cron';
 import { z } from 'zod';
 
 const list = (value: string | undefined): string[] =>
@@ -16,6 +17,46 @@ const int = (min: number, max: number) =>
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
+
+/** A five- or six-field cron expression, checked by the same parser the scheduler uses. */
+const cron = z.string().trim().refine((v) => validateCronExpression(v).valid, 'must be a cron expression, e.g. "*/5 * * * *"');
+
+const timeZone = z.string().trim().refine((tz) => {
+  try {
+    new CronTime('0 * * * *', tz);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone, e.g. UTC or Europe/Paris');
+
+/** Minutes after a meeting was received at which an unmatched sync is tried again: positive, increasing. */
+const minutesLadder = z
+  .string()
+  .transform(list)
+  .pipe(z.array(z.string().regex(/^\d+$/, 'must be whole minutes').transform(Number).pipe(z.number().int().min(1))).min(1))
+  .refine((steps) => steps.every((step, i) => i === 0 || step > steps[i - 1]!), 'must be increasing, e.g. 15,60,360,1440');
+
+/**
+ * Comma-separated webhook secrets. A `whsec_` secret is base64 key bytes: one that does not decode (or
+ * decodes to almost nothing) would make an HMAC key anyone can reproduce, so it stops the boot. The
+ * message names the entry by position, never by value.
+ */
+const webhookSecrets = z
+  .string()
+  .optional()
+  .transform(list)
+  .superRefine((secrets, ctx) => {
+    secrets.forEach((secret, i) => {
+      if (!secret.startsWith('whsec_')) return;
+      const encoded = secret.slice('whsec_'.length);
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 === 1) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is not base64 after whsec_` });
+      } else if (Buffer.from(encoded, 'base64').length < 16) {
+        ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is too short: a whsec_ secret holds at least 16 bytes` });
+      }
+    });
+  });
 
 /** AES-256 needs exactly 32 bytes: accept 64 hex characters or base64 of 32 bytes. */
 const encryptionKey = z
@@ -41,7 +82,7 @@ export const envSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
     DATA_DIR: z.string().min(1).default('./.data'),
-    WEBHOOK_SECRETS: z.string().optional().transform(list),
+    WEBHOOK_SECRETS: webhookSecrets,
     WEBHOOK_SIGNATURE_HEADER: z
       .string()
       .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
@@ -64,6 +105,21 @@ export const envSchema = z
     SYNC_BACKOFF_BASE_SECONDS: int(1, 3600).default(30),
     SYNC_BACKOFF_MAX_SECONDS: int(1, 7 * 86_400).default(6 * 3600),
     SCHEDULER_ENABLED: boolean.default(true),
+    JOB_TIMEZONE: timeZone.default('UTC'),
+    JOB_SWEEPER_CRON: cron.default('* * * * *'),
+    JOB_REMATCH_CRON: cron.default('*/5 * * * *'),
+    REMATCH_LADDER_MINUTES: minutesLadder.default([15, 60, 360, 1440]),
+    REMATCH_WINDOW_DAYS: int(1, 365).default(7),
+    JOB_RECOVERY_CRON: cron.default('0 * * * *'),
+    RECOVERY_INTERVAL_HOURS: int(1, 24 * 30).default(6),
+    RECOVERY_MAX_REARMS: int(0, 100).default(4),
+    JOB_DIRECTORY_REFRESH_CRON: cron.default('*/15 * * * *'),
+    JOB_DIRECTORY_FULL_REFRESH_CRON: cron.default('0 3 * * *'),
+    DIRECTORY_PAGE_SIZE: int(1, 500).default(100),
+    DIRECTORY_MAX_PAGES_PER_RUN: int(1, 100_000).default(50),
+    JOB_RETENTION_CRON: cron.default('30 4 * * *'),
+    RETENTION_DAYS: int(1, 3650).default(90),
+    JOB_RUNS_RETENTION_DAYS: int(1, 3650).default(30),
     DB_POOL_SIZE: int(1, 200).default(10),
   })
   .superRefine((env, ctx) => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MetricsService } from '../observability/metrics.service';
 import { rowsOf } from '../database/query-rows';
+import { storableJson, storableText } from './storable-values';
 import { SyncStatus } from './sync.entity';
 
 /** A sync row as the worker claimed it. */
@@ -168,11 +169,108 @@ export class SyncStateService {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Syncs whose worker's lease ran out (the worker died or hung) go back to pending at once, marked
+   * uncertain because the worker may have posted; the lapse is appended to their history. `claim` would
+   * reclaim them too, but only when a worker looks, and without a trace.
+   */
+  async releaseExpiredLeases(limit: number): Promise<string[]> {
+    return this.dataSource.transaction(async (em) => {
+      const rows = rowsOf<{ id: string; attempts: number; worker: string | null; started_at: Date }>(await em.query(
+        `WITH lapsed AS (
+           SELECT id, lease_owner, updated_at FROM syncs
+           WHERE status = 'processing' AND lease_expires_at < now()
+           ORDER BY lease_expires_at LIMIT $1
+           FOR UPDATE SKIP LOCKED
+         )
+         UPDATE syncs s SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, note_uncertain = true,
+                next_attempt_at = now(), updated_at = now()
+         FROM lapsed WHERE s.id = lapsed.id
+         RETURNING s.id, s.attempts, lapsed.lease_owner AS worker, lapsed.updated_at AS started_at`,
+        [limit],
+      ));
+      for (const r of rows) {
+        await this.insertAttempt(em, r.id, r.attempts, r.worker ?? 'unknown', {
+          startedAt: r.started_at,
+          outcome: 'lease_expired',
+          errorCode: 'LEASE_EXPIRED',
+          errorMessage: 'the worker stopped renewing its lease before recording an outcome; the next attempt looks for the note before posting',
+        });
+        this.metrics.syncTransition('processing', 'pending');
+      }
+      if (rows.length > 0) await em.query(`SELECT pg_notify('debrief_syncs', '')`);
+      return rows.map((r) => r.id);
+    });
+  }
+
+  /**
+   * Re-arms unmatched syncs for another matching attempt (attempts restart from zero) and counts it. Each
+   * item names the re-match count it was chosen at, so a sync is never re-armed twice for one step.
+   */
+  async rearmForRematch(items: ReadonlyArray<{ id: string; rematchCount: number }>): Promise<string[]> {
+    return this.rearmCounted(items.map((i) => ({ id: i.id, count: i.rematchCount })), 'unmatched', 'rematch_count', 'rematched_at');
+  }
+
+  /**
+   * Re-arms failed syncs whose failure may have passed (temporary, rate limit, authentication) and counts
+   * it; like re-matching, conditional on the count it was chosen at. The pending note check still applies:
+   * `note_uncertain` is kept.
+   */
+  async rearmForRecovery(items: ReadonlyArray<{ id: string; recoveryCount: number }>, errorCodes: readonly string[]): Promise<string[]> {
+    return this.rearmCounted(
+      items.map((i) => ({ id: i.id, count: i.recoveryCount })),
+      'failed',
+      'recovery_count',
+      'recovered_at',
+      errorCodes,
+    );
+  }
+
+  /**
+   * Retention: drops the rendered note bodies of syncs finished before `cutoff`. The outcome (status,
+   * candidate, note reference, attempts) stays; syncs that may still run keep theirs.
+   */
+  async purgeRenderedNotes(cutoff: Date, limit: number): Promise<number> {
+    const rows = rowsOf(await this.dataSource.query(
+      `UPDATE syncs SET rendered_note = NULL
+       WHERE id IN (SELECT id FROM syncs
+                    WHERE rendered_note IS NOT NULL AND finished_at < $1
+                      AND status NOT IN ('pending', 'processing', 'unmatched', 'needs_review')
+                    LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [cutoff, limit],
+    ));
+    return rows.length;
+  }
+
+  private async rearmCounted(
+    items: Array<{ id: string; count: number }>,
+    from: 'unmatched' | 'failed',
+    countColumn: 'rematch_count' | 'recovery_count',
+    atColumn: 'rematched_at' | 'recovered_at',
+    errorCodes: readonly string[] | null = null,
+  ): Promise<string[]> {
+    if (items.length === 0) return [];
+    const rows = rowsOf<{ id: string }>(await this.dataSource.query(
+      `UPDATE syncs s SET status = 'pending', attempts = 0, next_attempt_at = now(), finished_at = NULL,
+              last_error_code = NULL, last_error_message = NULL, ${countColumn} = s.${countColumn} + 1,
+              ${atColumn} = now(), updated_at = now()
+       FROM unnest($1::uuid[], $2::int[]) AS chosen(id, count)
+       WHERE s.id = chosen.id AND s.status = $3 AND s.${countColumn} = chosen.count
+         AND ($4::text[] IS NULL OR s.last_error_code = ANY($4::text[]))
+       RETURNING s.id`,
+      [items.map((i) => i.id), items.map((i) => i.count), from, errorCodes],
+    ));
+    for (let i = 0; i < rows.length; i++) this.metrics.syncTransition(from, 'pending');
+    if (rows.length > 0) await this.dataSource.query(`SELECT pg_notify('debrief_syncs', '')`);
+    return rows.map((r) => r.id);
+  }
+
   private addPatchColumns(patch: SyncPatch, sets: string[], params: unknown[]): void {
     for (const [key, spec] of Object.entries(COLUMNS)) {
       const value = patch[key as keyof typeof COLUMNS];
       if (value === undefined) continue;
-      params.push(spec.json && value !== null ? JSON.stringify(value) : value);
+      params.push(spec.json && value !== null ? storableJson(value) : typeof value === 'string' ? storableText(value) : value);
       sets.push(`${spec.column} = $${params.length}${spec.json ? '::jsonb' : ''}`);
     }
   }
@@ -188,8 +286,8 @@ export class SyncStateService {
         record.startedAt,
         record.outcome,
         record.errorCode ?? null,
-        record.errorMessage ?? null,
-        record.detail ? JSON.stringify(record.detail) : null,
+        record.errorMessage == null ? null : storableText(record.errorMessage),
+        record.detail ? storableJson(record.detail) : null,
       ],
     );
   }

@@ -30,4 +30,10 @@ export class SyncEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;
+  /** Times the re-match job re-armed this sync while unmatched, and when it last did. */
+  @Column('integer', { name: 'rematch_count', default: 0 }) rematchCount!: number;
+  @Column('timestamptz', { name: 'rematched_at', nullable: true }) rematchedAt!: Date | null;
+  /** Times the recovery job re-armed this sync after a failure that may pass, and when it last did. */
+  @Column('integer', { name: 'recovery_count', default: 0 }) recoveryCount!: number;
+  @Column('timestamptz', { name: 'recovered_at', nullable: true }) recoveredAt!: Date | null;
 }

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig, InjectConfig } from '../../config/app-config';
+import { SyncStateService } from '../../sync/sync-state.service';
+import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
+
+/**
+ * Failures that may pass on their own: an ATS outage, a rate limit that outlasted the retries, revoked or
+ * rotated credentials that an admin has since fixed, an unexpected error. Other failures (not found,
+ * invalid request, permission, configuration) need a person.
+ */
+export const RECOVERABLE_ERROR_CODES = ['TEMPORARY', 'RATE_LIMITED', 'AUTH_FAILED', 'INTERNAL'] as const;
+
+const PAGE = 500;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * Re-arms syncs that failed for a reason that may have passed, at most RECOVERY_MAX_REARMS times each, once
+ * RECOVERY_INTERVAL_HOURS have gone by since they last failed. The worker then runs them with a fresh
+ * retry budget; a note that may already have been posted is looked for first.
+ */
+@Injectable()
+export class RecoveryJob implements ScheduledJob {
+  readonly name = 'recovery';
+  readonly description = `Failed syncs (${RECOVERABLE_ERROR_CODES.join(', ')}) are re-armed a limited number of times, a while after they failed`;
+  readonly scheduleVariable = 'JOB_RECOVERY_CRON';
+  readonly schedule: string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly state: SyncStateService,
+    @InjectConfig() private readonly config: AppConfig,
+  ) {
+    this.schedule = config.JOB_RECOVERY_CRON;
+  }
+
+  async run(context: JobContext): Promise<JobResult> {
+    const rearmed: string[] = [];
+    let examined = 0;
+    let after = NIL_UUID;
+    while (!context.signal.aborted && this.config.RECOVERY_MAX_REARMS > 0) {
+      const rows: Array<{ id: string; recovery_count: number }> = await this.dataSource.query(
+        `SELECT s.id, s.recovery_count FROM syncs s JOIN connections c ON c.id = s.connection_id
+         WHERE s.status = 'failed' AND s.last_error_code = ANY($1::text[]) AND s.recovery_count < $2
+           AND s.finished_at <= now() - make_interval(hours => $3)
+           AND c.enabled AND c.deleted_at IS NULL AND s.id > $4::uuid
+         ORDER BY s.id LIMIT $5`,
+        [RECOVERABLE_ERROR_CODES, this.config.RECOVERY_MAX_REARMS, this.config.RECOVERY_INTERVAL_HOURS, after, PAGE],
+      );
+      if (rows.length === 0) break;
+      examined += rows.length;
+      after = rows[rows.length - 1]!.id;
+      rearmed.push(...(await this.state.rearmForRecovery(rows.map((r) => ({ id: r.id, recoveryCount: r.recovery_count })), RECOVERABLE_ERROR_CODES)));
+      if (rows.length < PAGE) break;
+    }
+    return {
+      summary: {
+        examined,
+        rearmed: rearmed.length,
+        syncIds: rearmed.slice(0, 20),
+        intervalHours: this.config.RECOVERY_INTERVAL_HOURS,
+        maxRearms: this.config.RECOVERY_MAX_REARMS,
+      },
+    };
+  }
+}

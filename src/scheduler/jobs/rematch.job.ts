@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig, InjectConfig } from '../../config/app-config';
+import { SyncStateService } from '../../sync/sync-state.service';
+import { dueRematchStep, RematchPolicy } from '../rematch-ladder';
+import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
+
+const PAGE = 500;
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+interface UnmatchedRow {
+  id: string;
+  rematch_count: number;
+  finished_at: Date | null;
+  received_at: Date;
+  now: Date;
+}
+
+/**
+ * Candidates are often created in the ATS after the meeting: unmatched syncs are re-armed on the ladder
+ * (15 min, 1 h, 6 h, 24 h after the meeting arrived, then daily) while the window lasts, and the pipeline
+ * matches them again (directory and live search). After the window they stay unmatched for an operator.
+ */
+@Injectable()
+export class RematchJob implements ScheduledJob {
+  readonly name = 'rematch';
+  readonly description = 'Unmatched syncs are re-armed on the re-match ladder while the window lasts, so a candidate created after the meeting gets its note';
+  readonly scheduleVariable = 'JOB_REMATCH_CRON';
+  readonly schedule: string;
+  private readonly policy: RematchPolicy;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly state: SyncStateService,
+    @InjectConfig() config: AppConfig,
+  ) {
+    this.schedule = config.JOB_REMATCH_CRON;
+    this.policy = { ladderMinutes: config.REMATCH_LADDER_MINUTES, windowDays: config.REMATCH_WINDOW_DAYS };
+  }
+
+  async run(context: JobContext): Promise<JobResult> {
+    let examined = 0;
+    const rearmed: string[] = [];
+    let after = NIL_UUID;
+    while (!context.signal.aborted) {
+      // Connections that are off are left alone: re-arming would only turn the sync into `skipped`.
+      const rows: UnmatchedRow[] = await this.dataSource.query(
+        `SELECT s.id, s.rematch_count, s.finished_at, e.received_at, now() AS now
+         FROM syncs s JOIN webhook_events e ON e.id = s.event_id JOIN connections c ON c.id = s.connection_id
+         WHERE s.status = 'unmatched' AND e.received_at > now() - make_interval(days => $1)
+           AND c.enabled AND c.deleted_at IS NULL AND s.id > $2::uuid
+         ORDER BY s.id LIMIT $3`,
+        [this.policy.windowDays, after, PAGE],
+      );
+      if (rows.length === 0) break;
+      examined += rows.length;
+      after = rows[rows.length - 1]!.id;
+      const due = rows.filter((r) => dueRematchStep({ receivedAt: r.received_at, lastTriedAt: r.finished_at }, r.now, this.policy) !== null);
+      rearmed.push(...(await this.state.rearmForRematch(due.map((r) => ({ id: r.id, rematchCount: r.rematch_count })))));
+      if (rows.length < PAGE) break;
+    }
+    return {
+      summary: {
+        examined,
+        rearmed: rearmed.length,
+        syncIds: rearmed.slice(0, 20),
+        ladderMinutes: this.policy.ladderMinutes,
+        windowDays: this.policy.windowDays,
+      },
+    };
+  }
+}
