@@ -1,13 +1,17 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { AdminAuthGuard } from './admin/admin-auth.guard';
+import { AdminModule } from './admin/admin.module';
 import { AtsModule } from './ats/ats.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { ConnectionsModule } from './connections/connections.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { ObservabilityModule } from './observability/observability.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
 import { WebhookModule } from './webhook/webhook.module';
 
@@ -15,6 +19,8 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** The database to use (DATABASE_URL, or the embedded cluster started before the app). */
   databaseUrl: string;
+  /** Where log lines go (stdout when unset); tests pass a stream to read what would be logged. */
+  logDestination?: DestinationStream;
 }
 
 @Global()
@@ -56,12 +62,15 @@ export class AppModule {
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
         CoreModule.forRoot(options),
         LoggerModule.forRoot({
-          pinoHttp: {
+          // nestjs-pino's default route, `{/*splat}`, matches no request on this Fastify adapter, which left
+          // every request unlogged and without its request-scoped logger; `{*splat}` matches them all.
+          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          pinoHttp: withDestination(options.logDestination, {
             level: config.LOG_LEVEL,
             redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
             autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-            customProps: () => ({ service: 'debrief' }),
-          },
+            customProps: (req) => ({ service: 'debrief', ...((req as { eventId?: string }).eventId ? { eventId: (req as { eventId?: string }).eventId } : {}) }),
+          }),
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, config.DB_POOL_SIZE), migrationsRun: true }),
         ObservabilityModule,
@@ -69,7 +78,12 @@ export class AppModule {
         ConnectionsModule,
         WebhookModule,
         SyncModule,
+        SchedulerModule,
+        AdminModule,
       ],
     };
   }
 }
+
+const withDestination = (destination: DestinationStream | undefined, options: PinoHttpOptions): PinoHttpOptions | [PinoHttpOptions, DestinationStream] =>
+  destination ? [options, destination] : options;

@@ -1,8 +1,11 @@
 import type { MeetingPayload } from '../webhook/meeting-payload.schema';
 import type { MeetingCompleted } from './meeting-completed.model';
 
+/** NUL is valid in JSON strings but Postgres stores it in neither text nor jsonb, where every later step writes. */
+const withoutNul = (value: string): string => value.replace(/\u0000/g, '');
+
 const text = (value: string | null | undefined): string | null => {
-  const trimmed = value?.trim();
+  const trimmed = value == null ? undefined : withoutNul(value).trim();
   return trimmed ? trimmed : null;
 };
 
@@ -27,7 +30,7 @@ export function normaliseMeeting(payload: MeetingPayload): MeetingCompleted {
       startTime: m.startTime ?? null,
       ownerName: text(m.ownerName),
       ownerEmail: text(m.ownerEmail),
-      participants: (m.participants ?? []).map((p) => p.trim()).filter((p) => p.length > 0),
+      participants: (m.participants ?? []).map((p) => withoutNul(p).trim()).filter((p) => p.length > 0),
       atsRecordName: text(m.atsRecordName),
       isPrivate: m.isPrivate === true,
     },
@@ -36,7 +39,7 @@ export function normaliseMeeting(payload: MeetingPayload): MeetingCompleted {
       recordingUrl: text(pick('recordingUrl')),
       actionItemsUrl: text(pick('actionItemsUrl')),
       databaseNotes: (pick('databaseNotes') ?? [])
-        .map((n) => ({ name: text(n.name) ?? 'Notes', note: n.note?.trim() ?? '' }))
+        .map((n) => ({ name: text(n.name) ?? 'Notes', note: text(n.note) ?? '' }))
         .filter((n) => n.note.length > 0),
       followUpMaterials: (pick('followUpMaterials') ?? [])
         .map((f) => ({ name: text(f.name) ?? 'Recap', txtUrl: text(f.txtUrl), pdfUrl: text(f.pdfUrl) }))
