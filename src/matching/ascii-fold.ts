@@ -3,8 +3,8 @@
  *
  * The letter table follows any-ascii's romanisation for the scripts candidates' names arrive in (Latin letters
  * that NFKD leaves alone, Greek, Cyrillic), except that Greek ου is read as "ou" the way Greek names are written
- * in Latin letters (Papadopoulos). any-ascii is not imported because it ships as an ES module only, which Jest on
- * Node 20 cannot load.
+ * in Latin letters (Papadopoulos). A table of our own keeps that exception and the set of folded scripts
+ * deliberate: a wider romanisation would make different people's names collide.
  * Letters of other scripts (CJK, Arabic, …) are kept as they are: an exact comparison of the original is safer
  * than a romanisation that makes different people's names collide.
  */
