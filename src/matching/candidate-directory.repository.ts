@@ -3,15 +3,45 @@ import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import type { AtsCandidate } from '../ats/ats-adapter.port';
 import { candidateKeys, DirectoryCandidate, MatchQueryKeys } from './match-policy';
+import { queryNameKeys, storedNameKeys } from './name-lookup-keys';
 
 export interface DirectoryEntry extends DirectoryCandidate {
   meta: Record<string, unknown> | null;
   atsUpdatedAt: Date | null;
 }
 
+/** What a meeting is looked up by. */
+export interface DirectoryQuery extends MatchQueryKeys {
+  /**
+   * The meeting's name as written. Its spelling variants and initials make the name lookup complete; without it
+   * the name is read back from `nameKey`, which has lost them.
+   */
+  name?: string | null;
+}
+
+export interface DirectoryLookup {
+  entries: DirectoryEntry[];
+  /** More candidates carry the meeting's phones or emails than one lookup returns. */
+  identifiersTruncated: boolean;
+  /** More candidates carry names like the meeting's than one lookup returns. */
+  namesTruncated: boolean;
+}
+
 /**
- * The local mirror of each connection's candidates, keyed for the lookups matching needs: exact name
- * key, E.164 phones and lower-cased emails. Filled by directory refreshes and by live search results.
+ * Holders or carriers handed to the policy per lookup. Past a few namesakes a name decides nothing anyway (the
+ * answer says it was cut short), and every row costs a heap fetch and the policy's time to weigh it.
+ */
+export const DIRECTORY_LOOKUP_LIMIT = 10;
+/** Near spellings are suggestions for reviewers: a few are enough, and only when few carry the name itself. */
+const NEAR_NAME_LIMIT = 5;
+const NEAR_NAMES_BELOW = 3;
+
+const ENTRY_COLUMNS = 'external_id, display_name, first_name, last_name, phones, emails, meta, ats_updated_at';
+
+/**
+ * The local mirror of each connection's candidates, keyed for the lookups matching needs: name keys
+ * (name-lookup-keys.ts), E.164 phones and lower-cased emails, each behind a GIN index. Filled by directory
+ * refreshes and by live search results.
  */
 @Injectable()
 export class CandidateDirectoryRepository {
@@ -29,6 +59,7 @@ export class CandidateDirectoryRepository {
         first_name: c.firstName,
         last_name: c.lastName,
         name_key: keys.nameKey,
+        name_keys: storedNameKeys([[c.firstName, c.lastName].filter((part) => part && part.trim() !== '').join(' '), c.displayName]),
         phones: keys.phones,
         emails: keys.emails,
         meta: c.meta ?? null,
@@ -36,31 +67,66 @@ export class CandidateDirectoryRepository {
       };
     });
     await this.dataSource.query(
-      `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name, name_key, phones, emails, meta, ats_updated_at, refreshed_at)
+      `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name, name_key, name_keys, phones, emails, meta, ats_updated_at, refreshed_at)
        SELECT $1, r.external_id, r.display_name, r.first_name, r.last_name, r.name_key,
+              ARRAY(SELECT jsonb_array_elements_text(r.name_keys)),
               ARRAY(SELECT jsonb_array_elements_text(r.phones)), ARRAY(SELECT jsonb_array_elements_text(r.emails)),
               r.meta, r.ats_updated_at, now()
        FROM jsonb_to_recordset($2::jsonb) AS r(external_id text, display_name text, first_name text, last_name text,
-              name_key text, phones jsonb, emails jsonb, meta jsonb, ats_updated_at timestamptz)
+              name_key text, name_keys jsonb, phones jsonb, emails jsonb, meta jsonb, ats_updated_at timestamptz)
        ON CONFLICT (connection_id, external_id) DO UPDATE SET
          display_name = EXCLUDED.display_name, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
-         name_key = EXCLUDED.name_key, phones = EXCLUDED.phones, emails = EXCLUDED.emails,
+         name_key = EXCLUDED.name_key, name_keys = EXCLUDED.name_keys, phones = EXCLUDED.phones, emails = EXCLUDED.emails,
          meta = COALESCE(EXCLUDED.meta, candidates.meta), ats_updated_at = EXCLUDED.ats_updated_at, refreshed_at = now()`,
       [connectionId, JSON.stringify(rows)],
     );
     return rows.length;
   }
 
-  /** Everyone who shares the meeting's name key, a phone or an email. */
-  async lookup(connectionId: string, keys: MatchQueryKeys, limit = 50): Promise<DirectoryEntry[]> {
-    if (!keys.nameKey && keys.phones.length === 0 && keys.emails.length === 0) return [];
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT external_id, display_name, first_name, last_name, phones, emails, meta, ats_updated_at FROM candidates
-       WHERE connection_id = $1 AND (name_key = $2 OR phones && $3::text[] OR emails && $4::text[])
-       LIMIT $5`,
-      [connectionId, keys.nameKey, keys.phones, keys.emails, limit],
-    );
-    return rows.map(toEntry);
+  /** Everyone who carries one of the meeting's phones or emails, or a name like its name (at most `limit` of each). */
+  async lookup(connectionId: string, query: DirectoryQuery, limit = DIRECTORY_LOOKUP_LIMIT): Promise<DirectoryEntry[]> {
+    return (await this.search(connectionId, query, limit)).entries;
+  }
+
+  /**
+   * The lookup matching uses, in one round trip: holders of the meeting's phones and emails, carriers of the same
+   * or a compatible name, and (only when hardly anyone carries such a name) a few near spellings. When holders or
+   * name carriers are more than `limit`, the answer says so: a decision that relies on someone being the only
+   * one cannot trust it.
+   */
+  async search(connectionId: string, query: DirectoryQuery, limit = DIRECTORY_LOOKUP_LIMIT): Promise<DirectoryLookup> {
+    const names = queryNameKeys(query.name !== undefined ? query.name : query.nameKey);
+    const params: unknown[] = [connectionId];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const found: string[] = [];
+    const taken: string[] = [];
+    // Each tier is a materialized CTE: planned to fetch every match (so through its GIN index: with a LIMIT in
+    // view the planner bets on a sequential scan finding enough rows early, which it does not for rare keys),
+    // yet run only as far as the LIMIT below pulls rows from it.
+    const tier = (name: string, n: number, where: string, max: number, when = '') => {
+      found.push(`${name} AS MATERIALIZED (SELECT ${n} AS tier, ${ENTRY_COLUMNS} FROM candidates WHERE connection_id = $1 AND ${where})`);
+      taken.push(`(SELECT * FROM ${name}${when} LIMIT ${max})`);
+    };
+    if (query.phones.length > 0 || query.emails.length > 0) {
+      tier('holders', 0, `(phones && ${param(query.phones)}::text[] OR emails && ${param(query.emails)}::text[])`, limit + 1);
+    }
+    if (names.strict.length > 0) tier('carriers', 1, `name_keys && ${param(names.strict)}::text[]`, limit + 1);
+    if (names.near.length > 0) {
+      const fewCarriers = names.strict.length > 0 ? ` WHERE (SELECT count(*) FROM (SELECT 1 FROM carriers LIMIT ${NEAR_NAMES_BELOW}) c) < ${NEAR_NAMES_BELOW}` : '';
+      tier('near', 2, `name_keys && ${param(names.near)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
+    }
+    if (taken.length === 0) return { entries: [], identifiersTruncated: false, namesTruncated: false };
+
+    const rows: Array<Record<string, any>> = await this.dataSource.query(`WITH ${found.join(', ')} ${taken.join(' UNION ALL ')}`, params);
+    const counts = [0, 0, 0];
+    const byId = new Map<string, DirectoryEntry>();
+    for (const row of rows) {
+      const t = row.tier as 0 | 1 | 2;
+      // The row past the limit only tells that there are more; it is not handed on.
+      if (++counts[t]! > limit) continue;
+      if (!byId.has(row.external_id)) byId.set(row.external_id, toEntry(row));
+    }
+    return { entries: [...byId.values()], identifiersTruncated: counts[0]! > limit, namesTruncated: counts[1]! > limit };
   }
 
   async get(connectionId: string, externalId: string): Promise<DirectoryEntry | null> {

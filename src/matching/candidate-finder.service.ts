@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsCandidate, AtsContext, CandidateQuery } from '../ats/ats-adapter.port';
 import { isAtsError } from '../ats/ats-error';
-import { CandidateDirectoryRepository, DirectoryEntry, toAtsCandidate } from './candidate-directory.repository';
+import { CandidateDirectoryRepository, DirectoryEntry, DirectoryLookup, toAtsCandidate } from './candidate-directory.repository';
 import { decideMatch, MatchDecision, MatchInput, matchQueryKeys, readMatchSettings } from './match-policy';
 
 export interface FindResult {
@@ -23,13 +24,18 @@ export const MAX_LIVE_SEARCHES = 3;
  */
 @Injectable()
 export class CandidateFinderService {
-  constructor(private readonly directory: CandidateDirectoryRepository) {}
+  constructor(
+    private readonly directory: CandidateDirectoryRepository,
+    private readonly dataSource: DataSource,
+  ) {}
 
   async find(adapter: AtsAdapter, ctx: AtsContext, input: MatchInput): Promise<FindResult> {
     const settings = readMatchSettings(ctx.settings);
     const keys = matchQueryKeys(input, settings);
-    let entries = await this.directory.lookup(ctx.connectionId, keys);
-    let decision = decideMatch(input, entries, settings);
+    const query = { ...keys, name: input.atsRecordName };
+    let lookup = await this.directory.search(ctx.connectionId, query);
+    let entries = lookup.entries;
+    let decision = await this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, ctx.connectionId);
     let atsCalls = 0;
     const searchErrors: string[] = [];
 
@@ -53,15 +59,42 @@ export class CandidateFinderService {
       if (found.length > 0) {
         await this.directory.upsert(ctx.connectionId, found, settings.defaultRegion);
         const byId = new Map<string, DirectoryEntry>();
-        for (const e of await this.directory.lookup(ctx.connectionId, keys)) byId.set(e.externalId, e);
+        lookup = await this.directory.search(ctx.connectionId, query);
+        for (const e of lookup.entries) byId.set(e.externalId, e);
         for (const e of await this.directory.getMany(ctx.connectionId, found.map((c) => c.externalId))) byId.set(e.externalId, e);
         entries = [...byId.values()];
-        decision = decideMatch(input, entries, settings);
+        decision = await this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, ctx.connectionId);
       }
     }
 
     const chosen = decision.decision === 'matched' ? entries.find((e) => e.externalId === decision.candidateId) : undefined;
     return { decision, candidate: chosen ? toAtsCandidate(chosen) : null, atsCalls, searchErrors };
+  }
+
+  /**
+   * A name held by one directory candidate only proves uniqueness if the directory holds everyone: when
+   * the ATS cannot search by name and no full directory refresh has completed, a namesake may be missing,
+   * so a match on the name alone goes to review instead.
+   */
+  private async guardNameOnly(decision: MatchDecision, entries: DirectoryEntry[], adapter: AtsAdapter, connectionId: string): Promise<MatchDecision> {
+    const nameOnly = decision.evidence.length > 0 && decision.evidence.every((e) => e.kind === 'exact_name');
+    if (decision.decision !== 'matched' || !nameOnly || adapter.capabilities.search.includes('name')) return decision;
+    const rows: Array<{ last_full_at: Date | null }> = await this.dataSource.query(
+      `SELECT last_full_at FROM directory_refresh_state WHERE connection_id = $1`,
+      [connectionId],
+    );
+    if (rows[0]?.last_full_at) return decision;
+    const chosen = entries.find((e) => e.externalId === decision.candidateId);
+    return {
+      ...decision,
+      decision: 'needs_review',
+      candidateId: null,
+      alternatives: [
+        { candidateId: decision.candidateId!, displayName: chosen?.displayName ?? decision.candidateId!, score: decision.score, evidence: decision.evidence },
+        ...decision.alternatives,
+      ],
+      reason: `${decision.reason}; but this ATS cannot search by name and the candidate directory has not completed a full refresh for this connection, so another candidate may carry the same name`,
+    };
   }
 
   /** The candidate an operator chose, from the directory (or as a bare id the adapter can post to). */
@@ -70,4 +103,28 @@ export class CandidateFinderService {
     if (entry) return toAtsCandidate(entry);
     return { externalId, firstName: null, lastName: null, displayName: externalId, phones: [], emails: [], updatedAt: null };
   }
+}
+
+/**
+ * A lookup cut short cannot prove that a candidate is the only one with a name or a number: past the limit a
+ * namesake or another holder may be missing. Only a match on a phone or email that also agrees exactly on the
+ * name stands (the policy matches that whoever else carries the name); anything else goes to review.
+ */
+export function guardTruncated(decision: MatchDecision, lookup: DirectoryLookup, entries: DirectoryEntry[]): MatchDecision {
+  if (decision.decision !== 'matched' || (!lookup.identifiersTruncated && !lookup.namesTruncated)) return decision;
+  const kinds = new Set(decision.evidence.filter((e) => e.candidateId === decision.candidateId).map((e) => e.kind));
+  const identified = kinds.has('phone') || kinds.has('email');
+  if (!lookup.identifiersTruncated && identified && kinds.has('exact_name')) return decision;
+  const chosen = entries.find((e) => e.externalId === decision.candidateId);
+  const crowd = lookup.identifiersTruncated ? 'hold these phone numbers or emails' : 'carry names like this one';
+  return {
+    ...decision,
+    decision: 'needs_review',
+    candidateId: null,
+    alternatives: [
+      { candidateId: decision.candidateId!, displayName: chosen?.displayName ?? decision.candidateId!, score: decision.score, evidence: decision.evidence },
+      ...decision.alternatives,
+    ],
+    reason: `${decision.reason}; but more candidates ${crowd} than one lookup returns, so another may fit as well`,
+  };
 }

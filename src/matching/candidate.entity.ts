@@ -10,6 +10,8 @@ export class CandidateEntity {
   @Column('text', { name: 'first_name', nullable: true }) firstName!: string | null;
   @Column('text', { name: 'last_name', nullable: true }) lastName!: string | null;
   @Column('text', { name: 'name_key', nullable: true }) nameKey!: string | null;
+  /** Lookup keys of every spelling and shorter form of the name (name-lookup-keys.ts), GIN-indexed. */
+  @Column('text', { name: 'name_keys', array: true }) nameKeys!: string[];
   @Column('text', { array: true }) phones!: string[];
   @Column('text', { array: true }) emails!: string[];
   @Column('jsonb', { nullable: true }) meta!: Record<string, unknown> | null;

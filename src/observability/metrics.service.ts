@@ -1,10 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DataSource } from 'typeorm';
 
-/** Prometheus metrics. One registry per app instance, so tests can run several apps in one process. */
+/** A scrape never waits longer than this for the database: the gauges keep their last values instead. */
+const QUEUE_READING_TIMEOUT_MS = 1000;
+
+interface QueueReading {
+  due: number;
+  oldestDueAgeSeconds: number;
+}
+
+/**
+ * Prometheus metrics. One registry per app instance, so tests can run several apps in one process.
+ * The queue gauges are read from the syncs table when scraped (one query on the partial index of pending
+ * syncs, shared by both gauges of a scrape), so every instance reports the queue of the whole database.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  /** The reading under way: both gauges of a scrape (and concurrent scrapes) share one query. */
+  private reading: Promise<QueueReading | null> | null = null;
   private readonly webhooks = new Counter({
     name: 'debrief_webhooks_received_total',
     help: 'Webhooks received, by outcome',
@@ -24,19 +39,30 @@ export class MetricsService {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  readonly queueDepth = new Gauge({
-    name: 'debrief_sync_queue_depth',
-    help: 'Syncs due now (pending, next attempt in the past)',
-    registers: [this.registry],
-  });
-  readonly oldestDueAge = new Gauge({
-    name: 'debrief_sync_oldest_due_age_seconds',
-    help: 'Age of the oldest due sync',
-    registers: [this.registry],
-  });
+  readonly queueDepth: Gauge;
+  readonly oldestDueAge: Gauge;
 
-  constructor() {
+  constructor(@Optional() private readonly dataSource?: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'debrief_' });
+    const metrics = this;
+    this.queueDepth = new Gauge({
+      name: 'debrief_sync_queue_depth',
+      help: 'Syncs due now (pending, next attempt in the past), across all instances',
+      registers: [this.registry],
+      async collect() {
+        const reading = await metrics.readQueue();
+        if (reading) this.set(reading.due);
+      },
+    });
+    this.oldestDueAge = new Gauge({
+      name: 'debrief_sync_oldest_due_age_seconds',
+      help: 'How long the oldest due sync has been waiting past its due time (0 when none is due)',
+      registers: [this.registry],
+      async collect() {
+        const reading = await metrics.readQueue();
+        if (reading) this.set(reading.oldestDueAgeSeconds);
+      },
+    });
   }
 
   webhookReceived(outcome: string): void {
@@ -49,5 +75,29 @@ export class MetricsService {
 
   atsRequest(provider: string, operation: string, outcome: string, seconds: number): void {
     this.atsRequests.observe({ provider, operation, outcome }, seconds);
+  }
+
+  /** The queue as the database sees it; null (gauges unchanged) when it cannot be read in time. */
+  private readQueue(): Promise<QueueReading | null> {
+    const dataSource = this.dataSource;
+    if (!dataSource?.isInitialized) return Promise.resolve(null);
+    if (this.reading) return this.reading;
+    const query = dataSource
+      .query(
+        `SELECT count(*)::int AS due, coalesce(extract(epoch FROM now() - min(next_attempt_at)), 0)::float AS oldest
+         FROM syncs WHERE status = 'pending' AND next_attempt_at <= now()`,
+      )
+      .then((rows: Array<{ due: number; oldest: number }>) => ({ due: rows[0].due, oldestDueAgeSeconds: Math.max(0, rows[0].oldest) }));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), QUEUE_READING_TIMEOUT_MS);
+      timer.unref();
+    });
+    const value = Promise.race([query.catch(() => null), timeout]).finally(() => {
+      clearTimeout(timer);
+      this.reading = null;
+    });
+    this.reading = value;
+    return value;
   }
 }

@@ -151,10 +151,18 @@ export class SyncPipelineService {
   private async target(sync: ClaimedSync, adapter: AtsAdapter, ctx: AtsContext, meeting: MeetingCompleted) {
     if (sync.resolution) {
       const candidate = await this.finder.chosen(ctx.connectionId, sync.resolution.candidateId);
+      // The matcher's evidence and alternatives stay with the operator's choice: they are why it was asked.
+      const review = await this.matcherOutcome(sync.id);
       return {
         candidate,
         atsCalls: 0,
-        match: { decision: 'resolved', candidateId: candidate.externalId, by: sync.resolution.by, at: sync.resolution.at } as Record<string, unknown>,
+        match: {
+          decision: 'resolved',
+          candidateId: candidate.externalId,
+          by: sync.resolution.by,
+          at: sync.resolution.at,
+          ...(review ? { review } : {}),
+        } as Record<string, unknown>,
       };
     }
     const started = process.hrtime.bigint();
@@ -165,6 +173,14 @@ export class SyncPipelineService {
       atsCalls: found.atsCalls,
       match: { ...found.decision, ...(found.searchErrors.length ? { searchErrors: found.searchErrors } : {}) } as Record<string, unknown>,
     };
+  }
+
+  /** What the matcher decided before an operator stepped in (kept through later attempts of the resolved sync). */
+  private async matcherOutcome(syncId: string): Promise<Record<string, unknown> | null> {
+    const rows: Array<{ match: Record<string, unknown> | null }> = await this.dataSource.query(`SELECT match FROM syncs WHERE id = $1`, [syncId]);
+    const match = rows[0]?.match ?? null;
+    if (match?.decision === 'resolved') return (match.review as Record<string, unknown> | undefined) ?? null;
+    return match;
   }
 
   /** After an uncertain attempt, look for the note before posting, so a retry never makes a second one. */

@@ -65,7 +65,8 @@ const TERMINAL: ReadonlySet<string> = new Set(['synced', 'unmatched', 'needs_rev
 /**
  * The only code that changes a sync's state. Every transition out of `processing` is conditional on the
  * lease still being ours, so a worker whose lease expired (and whose row another worker took) cannot
- * overwrite the newer outcome.
+ * overwrite the newer outcome. "Ours" is the owner and the attempt number the claim gave: a process that
+ * reclaims its own expired row (same owner) makes the earlier attempt stale as well.
  */
 @Injectable()
 export class SyncStateService {
@@ -80,14 +81,26 @@ export class SyncStateService {
    */
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedSync[]> {
     if (limit <= 0) return [];
+    // Two branches, each walking its own partial index in order, instead of one OR over both states: the OR
+    // made Postgres scan and sort the whole table on every claim (2.7 ms at 10,000 pending, growing with the
+    // backlog). Rows a branch locks but the final LIMIT drops are released when the statement ends.
     const rows = rowsOf(await this.dataSource.query(
-      `WITH due AS (
-         SELECT id, status AS previous_status FROM syncs
-         WHERE (status = 'pending' AND next_attempt_at <= now())
-            OR (status = 'processing' AND lease_expires_at < now())
+      `WITH pending AS (
+         SELECT id, 'pending'::text AS previous_status, next_attempt_at FROM syncs
+         WHERE status = 'pending' AND next_attempt_at <= now()
          ORDER BY next_attempt_at
          LIMIT $2
          FOR UPDATE SKIP LOCKED
+       ), lapsed AS (
+         SELECT id, 'processing'::text AS previous_status, next_attempt_at FROM syncs
+         WHERE status = 'processing' AND lease_expires_at < now()
+         ORDER BY lease_expires_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ), due AS (
+         SELECT id, previous_status FROM (SELECT * FROM pending UNION ALL SELECT * FROM lapsed) d
+         ORDER BY next_attempt_at
+         LIMIT $2
        )
        UPDATE syncs s SET status = 'processing', lease_owner = $1,
               lease_expires_at = now() + make_interval(secs => $3), attempts = s.attempts + 1,
@@ -113,31 +126,43 @@ export class SyncStateService {
   async extendLease(sync: ClaimedSync, leaseSeconds: number): Promise<boolean> {
     const rows = rowsOf(await this.dataSource.query(
       `UPDATE syncs SET lease_expires_at = now() + make_interval(secs => $3)
-       WHERE id = $1 AND lease_owner = $2 AND status = 'processing' RETURNING id`,
-      [sync.id, sync.leaseOwner, leaseSeconds],
+       WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'processing' RETURNING id`,
+      [sync.id, sync.leaseOwner, leaseSeconds, sync.attempts],
     ));
     return rows.length > 0;
   }
 
   /**
-   * Ends an attempt: applies the patch and appends the attempt to the history, in one transaction.
+   * Ends an attempt: applies the patch and appends the attempt to the history, atomically.
    * Answers false (and changes nothing) when the lease was lost.
    */
   async finish(sync: ClaimedSync, patch: SyncPatch, attempt: AttemptRecord): Promise<boolean> {
-    return this.dataSource.transaction(async (em) => {
-      const sets = ['status = $3', 'lease_owner = NULL', 'lease_expires_at = NULL', 'updated_at = now()'];
-      const params: unknown[] = [sync.id, sync.leaseOwner, patch.status];
-      this.addPatchColumns(patch, sets, params);
-      if (TERMINAL.has(patch.status)) sets.push('finished_at = now()');
-      const updated = rowsOf(await em.query(
-        `UPDATE syncs SET ${sets.join(', ')} WHERE id = $1 AND lease_owner = $2 AND status = 'processing' RETURNING id`,
-        params,
-      ));
-      if (updated.length === 0) return false;
-      await this.insertAttempt(em, sync.id, sync.attempts, sync.leaseOwner, attempt);
-      this.metrics.syncTransition('processing', patch.status);
-      return true;
-    });
+    const sets = ['status = $3', 'lease_owner = NULL', 'lease_expires_at = NULL', 'updated_at = now()'];
+    const params: unknown[] = [sync.id, sync.leaseOwner, patch.status, sync.attempts];
+    this.addPatchColumns(patch, sets, params);
+    if (TERMINAL.has(patch.status)) sets.push('finished_at = now()');
+    const a = params.length;
+    params.push(
+      attempt.startedAt,
+      attempt.outcome,
+      attempt.errorCode ?? null,
+      attempt.errorMessage == null ? null : storableText(attempt.errorMessage),
+      attempt.detail ? storableJson(attempt.detail) : null,
+    );
+    // One statement, so one round trip and still atomic: the history row exists exactly when the update
+    // happened (an explicit transaction cost four round trips per attempt).
+    const inserted = rowsOf(await this.dataSource.query(
+      `WITH finished AS (
+         UPDATE syncs SET ${sets.join(', ')} WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'processing' RETURNING id
+       )
+       INSERT INTO sync_attempts (sync_id, attempt, worker, started_at, outcome, error_code, error_message, detail)
+       SELECT id, $4, $2, $${a + 1}, $${a + 2}, $${a + 3}, $${a + 4}, $${a + 5}::jsonb FROM finished
+       RETURNING sync_id`,
+      params,
+    ));
+    if (inserted.length === 0) return false;
+    this.metrics.syncTransition('processing', patch.status);
+    return true;
   }
 
   /**

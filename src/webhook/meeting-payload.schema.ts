@@ -8,6 +8,21 @@ import { z } from 'zod';
  */
 const url = z.string().max(4096);
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Identifiers are stored in text columns, where Postgres refuses the NUL character. */
+const identifier = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !v.includes('\u0000'), 'must not contain a NUL character')
+    // A lone surrogate would be stored as U+FFFD: two different ids would collide, and the id read back would
+    // no longer be the one in the stored body (the sync of such an event could never record its outcome).
+    .refine((v) => !LONE_SURROGATE.test(v), 'must not contain a lone UTF-16 surrogate (\\uD800-\\uDFFF)');
+
+/** The latest instant a JavaScript Date (and so the stored timestamp) can hold. */
+const MAX_DATE_MS = 8_640_000_000_000_000;
+
 const assetsSchema = z.looseObject({
   transcriptionUrl: url.nullish(),
   recordingUrl: url.nullish(),
@@ -23,12 +38,12 @@ const assetsSchema = z.looseObject({
 });
 
 export const meetingPayloadSchema = z.looseObject({
-  id: z.string().min(1).max(255),
-  eventType: z.string().min(1).max(255),
-  createdAt: z.number().finite().nonnegative(),
+  id: identifier(255).min(1),
+  eventType: identifier(255).min(1),
+  createdAt: z.number().finite().nonnegative().max(MAX_DATE_MS, 'must be a Unix time in milliseconds'),
   data: z.looseObject({
     meeting: z.looseObject({
-      id: z.string().min(1).max(255),
+      id: identifier(255).min(1),
       name: z.string().max(1000).nullish(),
       startTime: z.iso.datetime({ offset: true }).nullish(),
       ownerName: z.string().max(500).nullish(),
@@ -38,8 +53,8 @@ export const meetingPayloadSchema = z.looseObject({
       isPrivate: z.boolean().nullish(),
     }),
     organization: z.looseObject({
-      accountId: z.string().min(1).max(255),
-      teamId: z.string().max(255).nullish(),
+      accountId: identifier(255).min(1),
+      teamId: identifier(255).nullish(),
     }),
     assets: assetsSchema.nullish(),
   }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { ApiError, isDatabaseUnavailable } from '../common/api-error';
+import { ApiError, isDataException, isDatabaseUnavailable } from '../common/api-error';
 import { MetricsService } from '../observability/metrics.service';
 import { EventStoreRepository } from './event-store.repository';
 import { MEETING_COMPLETED, validatePayload } from './meeting-payload.schema';
@@ -8,6 +8,8 @@ import { Headers } from './signature/signature-verifier';
 import { WebhookSignatureService } from './signature/webhook-signature.service';
 
 export type IntakeStatus = 'accepted' | 'duplicate' | 'ignored';
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Verify the raw body, then parse, then persist; only a durable write answers 200. */
 @Injectable()
@@ -21,7 +23,7 @@ export class WebhookIntakeService {
     this.logger.setContext(WebhookIntakeService.name);
   }
 
-  async receive(raw: Buffer, headers: Headers): Promise<{ status: IntakeStatus }> {
+  async receive(raw: Buffer, headers: Headers, onEventId: (id: string) => void = () => undefined): Promise<{ status: IntakeStatus }> {
     const verification = this.signatures.verify(raw, headers);
     if (!verification.ok) {
       this.metrics.webhookReceived('unauthorized');
@@ -29,12 +31,18 @@ export class WebhookIntakeService {
       throw new ApiError(401, 'INVALID_SIGNATURE', verification.reason);
     }
 
+    let text: string;
     let body: unknown;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      // Strict: invalid UTF-8 is refused rather than stored with replacement characters (the stored body
+      // must be the one that was signed). The BOM is kept, so JSON.parse refuses it as before.
+      text = STRICT_UTF8.decode(raw);
+      body = JSON.parse(text);
     } catch (err) {
       this.metrics.webhookReceived('invalid');
-      throw new ApiError(400, 'MALFORMED_JSON', `the body is not valid JSON: ${(err as Error).message}`);
+      const message = `the body is not valid JSON: ${(err as Error).message}`;
+      // `details` has the same shape as for schema errors, so a client reads one field for every 400.
+      throw new ApiError(400, 'MALFORMED_JSON', message, [{ path: '$', message }]);
     }
     const validation = validatePayload(body);
     if (!validation.ok) {
@@ -42,6 +50,7 @@ export class WebhookIntakeService {
       throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', validation.issues);
     }
     const payload = validation.payload;
+    onEventId(payload.id);
     const status = payload.eventType === MEETING_COMPLETED ? 'accepted' : 'ignored';
 
     let result;
@@ -54,13 +63,21 @@ export class WebhookIntakeService {
         providerCreatedAt: new Date(payload.createdAt),
         status,
         signatureScheme: verification.scheme,
-        rawBody: raw.toString('utf8'),
+        rawBody: text,
       });
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         this.metrics.webhookReceived('unavailable');
         this.logger.error({ eventId: payload.id, err: (err as Error).message }, 'webhook not stored: database unreachable');
         throw new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; nothing was stored, retry later');
+      }
+      // A value the schema let through but Postgres cannot store is still bad input, not a server fault.
+      if (isDataException(err)) {
+        this.metrics.webhookReceived('invalid');
+        this.logger.error({ eventId: payload.id, err: (err as Error).message }, 'webhook refused: a value the schema let through cannot be stored');
+        throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload holds a value that cannot be stored', [
+          { path: '$', message: (err as Error).message },
+        ]);
       }
       throw err;
     }

@@ -25,6 +25,9 @@ export class WebhookController {
   async receive(@Req() request: FastifyRequest): Promise<{ status: 'accepted' | 'duplicate' | 'ignored' }> {
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the payload as application/json');
-    return this.intake.receive(raw, request.headers);
+    // The access-log line of this request carries the event id (see customProps in app.module.ts).
+    return this.intake.receive(raw, request.headers, (id) => {
+      (request.raw as { eventId?: string }).eventId = id;
+    });
   }
 }

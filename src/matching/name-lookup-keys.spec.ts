@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareNames, type NameAgreementLevel } from './name-comparison';
+import { parseName } from './name-normaliser';
+import { queryNameKeys, storedNameKeys } from './name-lookup-keys';
+import { DEFAULT_MATCH_SETTINGS } from './match-settings';
+
+const THRESHOLD = DEFAULT_MATCH_SETTINGS.nearNameThreshold;
+
+const parsedCache = new Map<string, ReturnType<typeof parseName>>();
+const parsed = (name: string) => {
+  if (!parsedCache.has(name)) parsedCache.set(name, parseName(name));
+  return parsedCache.get(name)!;
+};
+
+/** How the policy compares a meeting's name with a candidate's. */
+function level(meeting: string, candidate: string): NameAgreementLevel {
+  const a = parsed(meeting);
+  const b = parsed(candidate);
+  return a === null || b === null ? 'different' : compareNames(a, b, THRESHOLD).level;
+}
+
+function shares(query: string[], stored: string[]): boolean {
+  const set = new Set(stored);
+  return query.some((key) => set.has(key));
+}
+
+const corpus = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'matching-corpus.json'), 'utf8')) as {
+  cases: Array<{ meeting: { atsRecordName: string | null }; directory: Array<{ displayName: string; firstName: string | null; lastName: string | null }> }>;
+};
+const corpusNames = [
+  ...new Set(
+    corpus.cases.flatMap((c) => [c.meeting.atsRecordName ?? '', ...c.directory.map((d) => d.displayName)]).filter((n) => n.trim() !== ''),
+  ),
+];
+
+// Shapes the policy treats specially: initials, particles, generations, umlauts, reordering, repeated tokens.
+const SHAPES = [
+  'John Smith', 'Smith', 'John', 'J. Smith', 'J Smith', 'John A. Smith', 'John Adam Smith', 'J. A. Smith', 'Adam Smith',
+  'John Smith Jr.', 'Smith, John', 'Jon Smith', 'Johnn Smith', 'Jhon Smith', 'John Smyth', 'Jane Smith',
+  'Thomas Müller', 'Thomas Mueller', 'Thomas Muller', 'Müller', 'T. Müller', 'Søren Kierkegaard', 'Soeren Kierkegaard',
+  'Ludwig van Beethoven', 'Ludwig Beethoven', 'L. van Beethoven', 'Maria de la Cruz', 'José María de la Cruz',
+  'Anh Le', 'Anh La', 'Anh', 'Le Anh', 'J. R.', 'J.R.R. Tolkien', 'John Ronald Reuel Tolkien', 'Ronald Tolkien',
+  'Mary-Kate Olsen', 'Mary Kate Olsen', 'Kate Olsen', 'Li Li', 'Li', 'Dmitriy Ivanov', 'Dmitry Ivanov', 'Ivanov',
+  'Katherine Doe', 'Catherine Doe', 'Kate Doe', 'K. Doe', 'Doe', 'Jane Doe', 'Jane Q. Doe', 'Q. Doe',
+];
+
+describe('name lookup keys', () => {
+  const names = [...new Set([...SHAPES, ...corpusNames])];
+  const stored = new Map(names.map((name) => [name, storedNameKeys([name])]));
+  const queried = new Map(names.map((name) => [name, queryNameKeys(name)]));
+  const pairs = names.flatMap((meeting) =>
+    names.map((candidate) => ({ meeting, candidate, level: level(meeting, candidate) })),
+  );
+
+  it('give every exact or compatible pair of names a shared strict key', () => {
+    const missed: string[] = [];
+    let checked = 0;
+    for (const { meeting, candidate, level: found } of pairs) {
+      if (found !== 'exact' && found !== 'compatible') continue;
+      checked++;
+      if (!shares(queried.get(meeting)!.strict, stored.get(candidate)!)) missed.push(`${meeting} → ${candidate} (${found})`);
+    }
+    expect(checked).toBeGreaterThan(200);
+    expect(missed).toEqual([]);
+  });
+
+  it('find near names one typo apart in one token', () => {
+    for (const [meeting, candidate] of [
+      ['Jon Smith', 'John Smith'],
+      ['John Smith', 'Jon Smith'],
+      ['Jhon Smith', 'John Smith'],
+      ['Dmitriy Ivanov', 'Dmitry Ivanov'],
+      ['Katherine Doe', 'Catherine Doe'],
+      ['Smith Jon', 'John Smith'],
+      ['Olivia Bennet', 'Olivia Bennett'],
+    ] as const) {
+      expect(level(meeting, candidate)).toBe('near');
+      expect(shares(queryNameKeys(meeting).near, storedNameKeys([candidate]))).toBe(true);
+    }
+  });
+
+  it('find most near pairs of the corpus and the shapes', () => {
+    let near = 0;
+    let found = 0;
+    for (const { meeting, candidate, level: agreement } of pairs) {
+      if (agreement !== 'near') continue;
+      near++;
+      const q = queried.get(meeting)!;
+      if (shares([...q.strict, ...q.near], stored.get(candidate)!)) found++;
+    }
+    expect(near).toBeGreaterThan(20);
+    expect(found / near).toBeGreaterThan(0.8);
+  });
+
+  it('store both spellings of an umlaut, so Müller and Mueller find each other', () => {
+    expect(shares(queryNameKeys('Thomas Mueller').strict, storedNameKeys(['Thomas Müller']))).toBe(true);
+    expect(shares(queryNameKeys('Thomas Müller').strict, storedNameKeys(['Thomas Mueller']))).toBe(true);
+  });
+
+  it('keep a two-token name from reaching everyone who shares one token', () => {
+    const query = queryNameKeys('John Smith').strict;
+    expect(shares(query, storedNameKeys(['Jane Smith']))).toBe(false);
+    expect(shares(query, storedNameKeys(['John Doe']))).toBe(false);
+    expect(shares(query, storedNameKeys(['John Adam Smith']))).toBe(true);
+    expect(shares(query, storedNameKeys(['Smith']))).toBe(true);
+  });
+
+  it('use every form of a candidate name and nothing for an empty one', () => {
+    expect(storedNameKeys([null, '', '  '])).toEqual([]);
+    expect(queryNameKeys(null)).toEqual({ strict: [], near: [] });
+    const both = storedNameKeys(['Jane Doe', 'Janie Doe']);
+    expect(both).toEqual(expect.arrayContaining(['p:doe|jane', 'p:doe|janie']));
+  });
+});

@@ -1,0 +1,132 @@
+import { CandidateNameKeys1764000003000 } from '../../migrations/1764000003000-candidate-name-keys';
+import type { AtsCandidate } from '../../src/ats/ats-adapter.port';
+import { CandidateDirectoryRepository, type DirectoryQuery } from '../../src/matching/candidate-directory.repository';
+import { guardTruncated } from '../../src/matching/candidate-finder.service';
+import { decideMatch, DEFAULT_MATCH_SETTINGS, matchQueryKeys } from '../../src/matching/match-policy';
+import { createTestDatabase, TestDatabase } from '../support/database';
+
+function person(id: string, firstName: string | null, lastName: string | null, extra: Partial<AtsCandidate> = {}): AtsCandidate {
+  return {
+    externalId: id,
+    firstName,
+    lastName,
+    displayName: [firstName, lastName].filter(Boolean).join(' ') || id,
+    phones: [],
+    emails: [],
+    updatedAt: null,
+    ...extra,
+  };
+}
+
+const query = (name: string | null, participants: string[] = []): DirectoryQuery => ({
+  ...matchQueryKeys({ atsRecordName: name, participants }, DEFAULT_MATCH_SETTINGS),
+  name,
+});
+
+describe('candidate directory lookups in Postgres', () => {
+  let db: TestDatabase;
+  let directory: CandidateDirectoryRepository;
+  let connectionId: string;
+  let otherConnectionId: string;
+
+  const found = async (name: string | null, participants: string[] = [], connection = connectionId) =>
+    (await directory.lookup(connection, query(name, participants))).map((e) => e.externalId).sort();
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    directory = new CandidateDirectoryRepository(db.dataSource);
+    const insert = `INSERT INTO connections (name, provider, account_id) VALUES ($1, 'sandbox', 'acc') RETURNING id`;
+    [{ id: connectionId }] = await db.dataSource.query(insert, ['directory']);
+    [{ id: otherConnectionId }] = await db.dataSource.query(insert, ['other']);
+    await directory.upsert(connectionId, [
+      person('mueller', 'Thomas', 'Mueller'),
+      person('soren', 'Søren', 'Kierkegaard'),
+      person('john-adam', 'John Adam', 'Smith'),
+      person('j-smith', 'J.', 'Smith'),
+      person('jane-smith', 'Jane', 'Smith', { phones: ['(415) 555-2671'] }),
+      person('beethoven', 'Ludwig', 'van Beethoven'),
+      person('dmitry', 'Dmitry', 'Ivanov'),
+      person('display-only', null, null, { displayName: 'Doe, Jane', emails: ['Jane.Doe@Example.com'] }),
+      person('bystander', 'Oliver', 'Bennett'),
+    ]);
+    await directory.upsert(otherConnectionId, [person('elsewhere', 'Thomas', 'Müller')]);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('finds spelling variants, middle names, initials and particles the policy treats as the same name', async () => {
+    expect(await found('Thomas Müller')).toEqual(['mueller']);
+    expect(await found('Soeren Kierkegaard')).toEqual(['soren']);
+    expect(await found('Smith, John')).toEqual(['j-smith', 'john-adam']);
+    expect(await found('Ludwig Beethoven')).toEqual(['beethoven']);
+    expect(await found('Jane Doe')).toEqual(['display-only']);
+  });
+
+  it('finds near spellings one typo apart and leaves unrelated names out', async () => {
+    expect(await found('Dmitriy Ivanov')).toEqual(['dmitry']);
+    expect(await found('Olivia Bennet')).toEqual([]);
+    expect(await found('Nobody Known')).toEqual([]);
+  });
+
+  it('finds holders of the meeting phone or email whatever the name, within the connection only', async () => {
+    expect(await found(null, ['+1 415 555 2671'])).toEqual(['jane-smith']);
+    expect(await found('Somebody Else', ['jane.doe@example.com'])).toEqual(['display-only']);
+    expect(await found('Thomas Mueller', [], otherConnectionId)).toEqual(['elsewhere']);
+  });
+
+  it('keeps name keys current when a candidate is renamed', async () => {
+    await directory.upsert(connectionId, [person('bystander', 'Olivia', 'Bennett')]);
+    expect(await found('Olivia Bennet')).toEqual(['bystander']);
+    expect(await found('Oliver Bennett')).toEqual([]);
+  });
+
+  it('says when more candidates carry a name than one lookup returns, and a name alone then decides nothing', async () => {
+    const crowd = Array.from({ length: 12 }, (_, i) => person(`crowd-${i}`, 'Maria', `Garcia`, { emails: [`maria${i}@example.com`] }));
+    await directory.upsert(connectionId, [...crowd, person('maria-lopez', 'Maria', 'Garcia Lopez')]);
+    const lookup = await directory.search(connectionId, query('Maria Garcia Lopez'), 10);
+    expect(lookup.namesTruncated).toBe(true);
+    expect(lookup.entries.length).toBeLessThanOrEqual(10);
+
+    // Should the cut leave a single carrier of the exact name, a name-only match is not trusted; an email that
+    // agrees with the exact name is.
+    const onlyOne = [(await directory.get(connectionId, 'maria-lopez'))!];
+    const input = { atsRecordName: 'Maria Garcia Lopez', participants: [] };
+    const nameOnly = decideMatch(input, onlyOne, DEFAULT_MATCH_SETTINGS);
+    expect(nameOnly.decision).toBe('matched');
+    const guarded = guardTruncated(nameOnly, lookup, onlyOne);
+    expect(guarded).toMatchObject({ decision: 'needs_review', candidateId: null });
+    expect(guarded.alternatives[0]!.candidateId).toBe('maria-lopez');
+    expect(guarded.reason).toContain('more candidates carry names like this one');
+
+    const withEmail = { atsRecordName: 'Maria Garcia', participants: ['maria3@example.com'] };
+    expect((await directory.search(connectionId, query(withEmail.atsRecordName, withEmail.participants), 10)).namesTruncated).toBe(true);
+    const entries = await directory.lookup(connectionId, query(withEmail.atsRecordName, withEmail.participants));
+    const byEmail = decideMatch(withEmail, entries, DEFAULT_MATCH_SETTINGS);
+    expect(byEmail).toMatchObject({ decision: 'matched', candidateId: 'crowd-3' });
+    expect(guardTruncated(byEmail, { entries, namesTruncated: true, identifiersTruncated: false }, entries)).toBe(byEmail);
+  });
+
+  it('fills name keys for rows written before the column existed (the migration)', async () => {
+    const migration = new CandidateNameKeys1764000003000();
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await runner.query(
+        `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name) VALUES ($1, 'old', 'Müller, Thomas', NULL, NULL)`,
+        [connectionId],
+      );
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const [{ keys }] = await db.dataSource.query(
+      `SELECT name_keys AS keys FROM candidates WHERE connection_id = $1 AND external_id = 'old'`,
+      [connectionId],
+    );
+    expect(keys).toEqual(expect.arrayContaining(['p:mueller|thomas', 'p:muller|thomas']));
+    expect(await found('Thomas Mueller')).toEqual(['mueller', 'old']);
+    const [{ indexdef }] = await db.dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'candidates_name_keys_idx'`);
+    expect(indexdef).toContain('USING gin (name_keys)');
+  });
+});
