@@ -53,6 +53,7 @@ import type {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { GreenhouseToken, GreenhouseTokenCache } from './greenhouse-token.cache';
@@ -80,7 +81,6 @@ const MAX_PAGE_SIZE = 500;
 /** Bounds on scans so one sync never walks a whole tenant. */
 const MAX_NOTE_PAGES = 10;
 const MAX_USER_PAGES = 5;
-const OWNER_CACHE_MS = 10 * 60_000;
 
 interface GreenhouseConfig {
   baseUrl: string;
@@ -108,7 +108,7 @@ export class GreenhouseAdapter implements AtsAdapter {
   private readonly factories = new Map<number, AtsHttpClientFactory>();
   private readonly tokens = new GreenhouseTokenCache();
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
-  private readonly owners = new Map<string, { userId: string | null; until: number }>();
+  private readonly owners = new OwnerResolver('greenhouse', 'a Greenhouse user');
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     if (!query.email) return [];
@@ -280,24 +280,8 @@ export class GreenhouseAdapter implements AtsAdapter {
   }
 
   /** The meeting owner as a Greenhouse user id: by e-mail, then by exact name, then settings.userId. */
-  private async resolveAuthor(ctx: AtsContext, cfg: GreenhouseConfig, author: NoteDraft['author']): Promise<string> {
-    const email = author.email?.trim().toLowerCase() || null;
-    const name = normaliseName(author.name);
-    const cacheKey = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
-    const cached = this.owners.get(cacheKey);
-    let found: string | null;
-    if (cached && cached.until > Date.now()) {
-      found = cached.userId;
-    } else {
-      found = await this.lookUpOwner(ctx, cfg, email, name);
-      this.owners.set(cacheKey, { userId: found, until: Date.now() + OWNER_CACHE_MS });
-    }
-    if (found) return found;
-    if (cfg.userId) return cfg.userId;
-    throw new AtsError(
-      'CONFIGURATION',
-      'greenhouse: the meeting owner is not a Greenhouse user and settings.userId (fallback author) is not set',
-    );
+  private resolveAuthor(ctx: AtsContext, cfg: GreenhouseConfig, author: NoteDraft['author']): Promise<string> {
+    return this.owners.resolve(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
   }
 
   private async lookUpOwner(
@@ -335,7 +319,7 @@ export class GreenhouseAdapter implements AtsAdapter {
         params: cursor ? { cursor } : { per_page: MAX_PAGE_SIZE },
       });
       matches.push(
-        ...asArray<GreenhouseUser>(res.data).filter((u) => isActiveUser(u) && normaliseName(userName(u)) === name),
+        ...asArray<GreenhouseUser>(res.data).filter((u) => isActiveUser(u) && ownerNameKey(userName(u)) === name),
       );
       cursor = nextCursorFromLink(res.headers?.link);
       if (!cursor) break;
@@ -476,10 +460,6 @@ function numericId(value: string, what: string): number {
   return Number(value);
 }
 
-function normaliseName(name: string | null | undefined): string | null {
-  const n = name?.trim().replace(/\s+/g, ' ').toLowerCase();
-  return n ? n : null;
-}
 
 function asArray<T>(data: unknown): T[] {
   return Array.isArray(data) ? (data as T[]) : [];

@@ -40,6 +40,7 @@ import type {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import {
@@ -67,7 +68,6 @@ const MAX_NOTE_PAGES = 10;
 const MAX_USER_PAGES = 5;
 /** How many of a contact's candidacies findNote searches. */
 const MAX_OPPORTUNITIES_SEARCHED = 5;
-const OWNER_CACHE_MS = 10 * 60_000;
 
 interface LeverConfig {
   baseUrl: string;
@@ -92,7 +92,7 @@ export class LeverAdapter implements AtsAdapter {
 
   private readonly factories = new Map<number, AtsHttpClientFactory>();
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
-  private readonly owners = new Map<string, { userId: string | null; until: number }>();
+  private readonly owners = new OwnerResolver('lever', 'a Lever user');
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     if (!query.email) return [];
@@ -274,24 +274,8 @@ export class LeverAdapter implements AtsAdapter {
   }
 
   /** The meeting owner as a Lever user id: by e-mail, then by exact name, then settings.userId. */
-  private async resolveAuthor(ctx: AtsContext, cfg: LeverConfig, author: NoteDraft['author']): Promise<string> {
-    const email = author.email?.trim().toLowerCase() || null;
-    const name = normaliseName(author.name);
-    const cacheKey = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
-    const cached = this.owners.get(cacheKey);
-    let found: string | null;
-    if (cached && cached.until > Date.now()) {
-      found = cached.userId;
-    } else {
-      found = await this.lookUpOwner(ctx, cfg, email, name);
-      this.owners.set(cacheKey, { userId: found, until: Date.now() + OWNER_CACHE_MS });
-    }
-    if (found) return found;
-    if (cfg.userId) return cfg.userId;
-    throw new AtsError(
-      'CONFIGURATION',
-      'lever: the meeting owner is not a Lever user and settings.userId (fallback author) is not set',
-    );
+  private resolveAuthor(ctx: AtsContext, cfg: LeverConfig, author: NoteDraft['author']): Promise<string> {
+    return this.owners.resolve(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
   }
 
   private async lookUpOwner(
@@ -327,7 +311,7 @@ export class LeverAdapter implements AtsAdapter {
         url: `${cfg.baseUrl}/users`,
         params: { limit: MAX_LIMIT, ...(offset ? { offset } : {}) },
       });
-      matches.push(...(res.data?.data ?? []).filter((u) => isActiveUser(u) && normaliseName(u.name) === name));
+      matches.push(...(res.data?.data ?? []).filter((u) => isActiveUser(u) && ownerNameKey(u.name) === name));
       offset = res.data?.hasNext && res.data.next ? res.data.next : null;
       if (!offset) break;
     }
@@ -399,10 +383,6 @@ function readConfig(ctx: AtsContext): LeverConfig {
   };
 }
 
-function normaliseName(name: string | null | undefined): string | null {
-  const n = name?.trim().replace(/\s+/g, ' ').toLowerCase();
-  return n ? n : null;
-}
 
 function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
   if (!isAtsError(err)) throw err;

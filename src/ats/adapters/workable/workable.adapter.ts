@@ -41,6 +41,7 @@ import type {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import {
@@ -62,7 +63,6 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_LIMIT = 100;
 const MAX_ACTIVITY_PAGES = 5;
 const MAX_MEMBER_PAGES = 5;
-const OWNER_CACHE_MS = 10 * 60_000;
 
 interface WorkableConfig {
   baseUrl: string;
@@ -102,7 +102,7 @@ export class WorkableAdapter implements AtsAdapter {
 
   private readonly factories = new Map<number, AtsHttpClientFactory>();
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
-  private readonly owners = new Map<string, { memberId: string | null; until: number }>();
+  private readonly owners = new OwnerResolver('workable', 'a Workable member');
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     if (!query.email) return [];
@@ -226,24 +226,8 @@ export class WorkableAdapter implements AtsAdapter {
   }
 
   /** The meeting owner as a Workable member id: by e-mail, then by exact name, then settings.userId. */
-  private async resolveAuthor(ctx: AtsContext, cfg: WorkableConfig, author: NoteDraft['author']): Promise<string> {
-    const email = author.email?.trim().toLowerCase() || null;
-    const name = normaliseName(author.name);
-    const cacheKey = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
-    const cached = this.owners.get(cacheKey);
-    let found: string | null;
-    if (cached && cached.until > Date.now()) {
-      found = cached.memberId;
-    } else {
-      found = await this.lookUpOwner(ctx, cfg, email, name);
-      this.owners.set(cacheKey, { memberId: found, until: Date.now() + OWNER_CACHE_MS });
-    }
-    if (found) return found;
-    if (cfg.userId) return cfg.userId;
-    throw new AtsError(
-      'CONFIGURATION',
-      'workable: the meeting owner is not a Workable member and settings.userId (fallback author) is not set',
-    );
+  private resolveAuthor(ctx: AtsContext, cfg: WorkableConfig, author: NoteDraft['author']): Promise<string> {
+    return this.owners.resolve(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
   }
 
   private async lookUpOwner(
@@ -262,7 +246,7 @@ export class WorkableAdapter implements AtsAdapter {
       }
       if (!name) return null;
       const matches = (await this.scanMembers(ctx, cfg, { name })).filter(
-        (m) => isActiveMember(m) && normaliseName(m.name) === name,
+        (m) => isActiveMember(m) && ownerNameKey(m.name) === name,
       );
       // Two members with the owner's name: neither is safe to write as.
       return matches.length === 1 ? matches[0].id : null;
@@ -370,10 +354,6 @@ export function workableBaseUrl(ctx: AtsContext): string {
   return readConfig(ctx).baseUrl;
 }
 
-function normaliseName(name: string | null | undefined): string | null {
-  const n = name?.trim().replace(/\s+/g, ' ').toLowerCase();
-  return n ? n : null;
-}
 
 function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
   if (!isAtsError(err)) throw err;
