@@ -79,6 +79,40 @@ export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
   );
 }
 
+/**
+ * What every event needs, whatever its type: an id (idempotency), a type and a time. Another event type is
+ * stored as `ignored` once these hold, without the meeting.completed fields it has no reason to carry.
+ */
+export const eventEnvelopeSchema = z.looseObject({
+  id: meetingPayloadSchema.shape.id,
+  eventType: meetingPayloadSchema.shape.eventType,
+  createdAt: meetingPayloadSchema.shape.createdAt,
+});
+
+export interface EventEnvelope {
+  id: string;
+  eventType: string;
+  createdAt: number;
+  /** The routing fields when the event carries them in the seed's place, else null. */
+  accountId: string | null;
+  teamId: string | null;
+}
+
+const optionalIdentifier = identifier(255).min(1);
+
+export function validateEnvelope(body: unknown): { ok: true; envelope: EventEnvelope } | { ok: false; issues: PayloadIssue[] } {
+  const result = eventEnvelopeSchema.safeParse(body);
+  if (!result.success) {
+    return { ok: false, issues: result.error.issues.map((i) => ({ path: toJsonPath(i.path), message: i.message })) };
+  }
+  const organization = (result.data as { data?: { organization?: { accountId?: unknown; teamId?: unknown } } }).data?.organization;
+  const read = (v: unknown) => (optionalIdentifier.safeParse(v).success ? (v as string) : null);
+  return {
+    ok: true,
+    envelope: { ...result.data, accountId: read(organization?.accountId), teamId: read(organization?.teamId) },
+  };
+}
+
 export function validatePayload(body: unknown): { ok: true; payload: MeetingPayload } | { ok: false; issues: PayloadIssue[] } {
   const result = meetingPayloadSchema.safeParse(body);
   if (result.success) return { ok: true, payload: result.data };

@@ -3,7 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { ApiError, isDataException, isDatabaseUnavailable } from '../common/api-error';
 import { MetricsService } from '../observability/metrics.service';
 import { EventStoreRepository } from './event-store.repository';
-import { MEETING_COMPLETED, validatePayload } from './meeting-payload.schema';
+import { MEETING_COMPLETED, validateEnvelope, validatePayload } from './meeting-payload.schema';
 import { Headers } from './signature/signature-verifier';
 import { WebhookSignatureService } from './signature/webhook-signature.service';
 
@@ -44,23 +44,41 @@ export class WebhookIntakeService {
       // `details` has the same shape as for schema errors, so a client reads one field for every 400.
       throw new ApiError(400, 'MALFORMED_JSON', message, [{ path: '$', message }]);
     }
-    const validation = validatePayload(body);
-    if (!validation.ok) {
+    const envelope = validateEnvelope(body);
+    if (!envelope.ok) {
       this.metrics.webhookReceived('invalid');
-      throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', validation.issues);
+      // Name every problem at once: the full schema's issues include the envelope's.
+      const full = validatePayload(body);
+      const issues = full.ok ? envelope.issues : full.issues;
+      throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', issues);
     }
-    const payload = validation.payload;
-    onEventId(payload.id);
-    const status = payload.eventType === MEETING_COMPLETED ? 'accepted' : 'ignored';
+    let event: { id: string; eventType: string; createdAt: number; accountId: string; teamId: string | null };
+    let status: 'accepted' | 'ignored';
+    if (envelope.envelope.eventType === MEETING_COMPLETED) {
+      const validation = validatePayload(body);
+      if (!validation.ok) {
+        this.metrics.webhookReceived('invalid');
+        throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', validation.issues);
+      }
+      const p = validation.payload;
+      event = { id: p.id, eventType: p.eventType, createdAt: p.createdAt, accountId: p.data.organization.accountId, teamId: p.data.organization.teamId ?? null };
+      status = 'accepted';
+    } else {
+      // Another event type is kept (for audit) but never routed, so it need not look like a meeting.
+      const e = envelope.envelope;
+      event = { id: e.id, eventType: e.eventType, createdAt: e.createdAt, accountId: e.accountId ?? '', teamId: e.teamId };
+      status = 'ignored';
+    }
+    onEventId(event.id);
 
     let result;
     try {
       result = await this.events.store({
-        id: payload.id,
-        eventType: payload.eventType,
-        accountId: payload.data.organization.accountId,
-        teamId: payload.data.organization.teamId ?? null,
-        providerCreatedAt: new Date(payload.createdAt),
+        id: event.id,
+        eventType: event.eventType,
+        accountId: event.accountId,
+        teamId: event.teamId,
+        providerCreatedAt: new Date(event.createdAt),
         status,
         signatureScheme: verification.scheme,
         rawBody: text,
@@ -68,13 +86,13 @@ export class WebhookIntakeService {
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         this.metrics.webhookReceived('unavailable');
-        this.logger.error({ eventId: payload.id, err: (err as Error).message }, 'webhook not stored: database unreachable');
+        this.logger.error({ eventId: event.id, err: (err as Error).message }, 'webhook not stored: database unreachable');
         throw new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; nothing was stored, retry later');
       }
       // A value the schema let through but Postgres cannot store is still bad input, not a server fault.
       if (isDataException(err)) {
         this.metrics.webhookReceived('invalid');
-        this.logger.error({ eventId: payload.id, err: (err as Error).message }, 'webhook refused: a value the schema let through cannot be stored');
+        this.logger.error({ eventId: event.id, err: (err as Error).message }, 'webhook refused: a value the schema let through cannot be stored');
         throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload holds a value that cannot be stored', [
           { path: '$', message: (err as Error).message },
         ]);
@@ -83,7 +101,7 @@ export class WebhookIntakeService {
     }
     const outcome: IntakeStatus = result.duplicate ? 'duplicate' : status;
     this.metrics.webhookReceived(outcome);
-    this.logger.info({ eventId: payload.id, outcome, syncs: result.syncsCreated, scheme: verification.scheme }, 'webhook received');
+    this.logger.info({ eventId: event.id, outcome, syncs: result.syncsCreated, scheme: verification.scheme }, 'webhook received');
     return { status: outcome };
   }
 }

@@ -206,6 +206,20 @@ describe('webhook intake', () => {
       expect(await routedTo('evt_started')).toEqual([]);
       expect((await send(payloadFor('evt_started', (p) => (p.eventType = 'meeting.started')))).body).toEqual({ status: 'duplicate' });
     });
+
+    it('stores another event type as ignored even when it carries no meeting at all', async () => {
+      const res = await send({ id: 'evt_recording_ready', eventType: 'recording.ready', createdAt: Date.now(), data: { recordingId: 'r1' } });
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ status: 'ignored' });
+      expect(await eventRow('evt_recording_ready')).toMatchObject({ event_type: 'recording.ready', status: 'ignored', account_id: '' });
+      expect(await routedTo('evt_recording_ready')).toEqual([]);
+    });
+
+    it('still needs an id, a type and a time for another event type', async () => {
+      const res = await send({ eventType: 'recording.ready', createdAt: 'yesterday' });
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['$.id', '$.createdAt']));
+    });
   });
 
   describe('refused requests store nothing', () => {
