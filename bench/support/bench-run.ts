@@ -36,8 +36,9 @@ export function machineInfo(): MachineInfo {
 type Cleanup = () => Promise<void> | void;
 
 /**
- * One run of a benchmark or long check: a temporary folder for logs, cleanups run in reverse order on the
- * way out (also on Ctrl-C and on a hard deadline), a summary printed, figures saved under bench/results/.
+ * One run of a benchmark or long check: a temporary folder for logs (removed at the end unless
+ * BENCH_KEEP_LOGS is set), cleanups run in reverse order on the way out (also on Ctrl-C and on a hard
+ * deadline), a summary printed, figures saved under bench/results/.
  */
 export class BenchRun {
   readonly dir: string;
@@ -104,8 +105,12 @@ export class BenchRun {
           process.stderr.write(`cleanup failed: ${(err as Error).message}\n`);
         }
       }
-      if (code === 0 && !process.env.BENCH_KEEP_LOGS) rmSync(this.dir, { recursive: true, force: true });
-      else process.stderr.write(`logs kept in ${this.dir}\n`);
+      // The service logs of a load run are large (two lines a request): kept only when asked for.
+      if (process.env.BENCH_KEEP_LOGS) process.stderr.write(`logs kept in ${this.dir}\n`);
+      else {
+        rmSync(this.dir, { recursive: true, force: true });
+        if (code !== 0) process.stderr.write('(set BENCH_KEEP_LOGS=1 to keep the service logs of a run)\n');
+      }
       process.stdout.write(`\n${this.name}: ${code === 0 ? 'PASSED' : `FAILED${this.failures.length ? `: ${this.failures.join('; ')}` : ''}`}\n`);
     }
     process.exit(code);

@@ -76,7 +76,6 @@ export class FakeAtsServer {
   private readonly candidateIds = new Set<number>();
   private readonly tokens = new Map<string, number | null>();
   private readonly sockets = new Set<Socket>();
-  private readonly hung = new Set<ServerResponse>();
   private readonly stats: FakeAtsStats = { requests: 0, byRoute: {}, faults: {}, notes: 0 };
   private readonly random: () => number;
   private readonly started = Date.now();
@@ -198,11 +197,8 @@ export class FakeAtsServer {
       const dropRate = faults.dropAfterStoreRate ?? 0;
       if (isNotePost && answer.status < 300 && after < timeoutRate) {
         this.count(this.stats.faults, 'timeout after storing');
-        this.hung.add(res);
-        setTimeout(() => {
-          this.hung.delete(res);
-          res.socket?.destroy();
-        }, this.options.hangMs ?? 10_000).unref();
+        // The answer never comes; the socket goes when the hang is over (or at stop()).
+        setTimeout(() => res.socket?.destroy(), this.options.hangMs ?? 10_000).unref();
         return;
       }
       if (isNotePost && answer.status < 300 && after < timeoutRate + dropRate) {

@@ -73,6 +73,11 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     return total;
   }
 
+  /** Free slots that make the loop claim again at once (an eighth of the slots; 1 for small workers). */
+  private get refillAt(): number {
+    return Math.max(1, Math.floor(this.config.WORKER_CONCURRENCY / 8));
+  }
+
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
@@ -90,7 +95,8 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
       for (const sync of claimed) {
         const task = this.execute(sync).finally(() => {
           this.inflight.delete(task);
-          this.wake();
+          // Claim in batches: with many slots, waking for every finished attempt made one claim query per sync.
+          if (this.config.WORKER_CONCURRENCY - this.inflight.size >= this.refillAt) this.wake();
         });
         this.inflight.add(task);
       }
