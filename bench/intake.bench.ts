@@ -3,6 +3,8 @@
  * (bench/minimal-receiver.ts), in the same run, on the same Postgres, each with a fresh database.
  * Debrief runs as in production (NODE_ENV=production, LOG_LEVEL=info, logs to a file) with the worker OFF,
  * so only intake is measured; one connection routes every event (so each 200 also created one sync).
+ * Besides requests/s and latency it reports the CPU time each receiver (and its Postgres backends) spent
+ * per request, read from /proc: that figure holds when other work shares the machine, throughput does not.
  *
  * Env: BENCH_CONNECTIONS (32), BENCH_DURATION (15 s per round), BENCH_ROUNDS (2, interleaved),
  *      BENCH_DATABASE_URL (default: Postgres at 127.0.0.1:5432, else embedded), DB_POOL_SIZE (10, both sides).
@@ -11,10 +13,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../src/database/embedded-postgres';
-import { createBenchDatabase, openBenchServer } from './support/bench-database';
+import { backendCpu, cpuBetween, createBenchDatabase, openBenchServer } from './support/bench-database';
 import { runBench } from './support/bench-run';
 import { BENCH_ACCOUNT, benchCandidates, meetingPayload, signedHeaders } from './support/bench-webhooks';
-import { backendCpu, cpuBetween } from './support/bench-database';
 import { BENCH_ADMIN_TOKEN, BENCH_SECRET, ServiceProcess, cpuTimeMs, sleep } from './support/service-process';
 
 interface AutocannonResult {
@@ -42,7 +43,7 @@ interface RoundFigures {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
-  /** CPU time the receiver process used per answered request (robust to other load on the machine). */
+  /** CPU time the receiver process used per answered request (steadier than throughput on a shared machine). */
   cpuMsPerRequest: number | null;
   /** CPU time the receiver's Postgres backends used per answered request. */
   postgresCpuMsPerRequest: number | null;
