@@ -14,12 +14,19 @@ export class AtsHttpClientFactory {
     private readonly extra: Partial<AtsHttpClientOptions> = {},
   ) {}
 
-  forContext(ctx: AtsContext): AtsHttpClient {
+  /** `timeoutMs` is the adapter's reading of the connection's timeout setting; null keeps the factory's default. */
+  forContext(ctx: AtsContext, timeoutMs: number | null = null): AtsHttpClient {
     const rateLimit = readRateLimit(ctx.settings.rateLimit) ?? this.capabilities.rateLimit;
-    const key = `${ctx.connectionId}:${rateLimit.limit}/${rateLimit.intervalMs}`;
+    const key = `${ctx.connectionId}:${rateLimit.limit}/${rateLimit.intervalMs}:${timeoutMs ?? 'default'}`;
     let client = this.clients.get(key);
     if (!client) {
-      client = new AtsHttpClient({ provider: this.provider, connectionId: ctx.connectionId, rateLimit, ...this.extra });
+      client = new AtsHttpClient({
+        provider: this.provider,
+        connectionId: ctx.connectionId,
+        rateLimit,
+        ...this.extra,
+        ...(timeoutMs !== null ? { timeoutMs } : {}),
+      });
       this.clients.set(key, client);
     }
     return client;

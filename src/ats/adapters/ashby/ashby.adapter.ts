@@ -112,7 +112,7 @@ export class AshbyAdapter implements AtsAdapter {
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
 
-  private readonly factories = new Map<string, AtsHttpClientFactory>();
+  private readonly http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError });
   private readonly authors = new Map<string, { id: string | null; at: number }>();
   private readonly syncTokens = new Map<string, { token: string; passStartedAt: number }>();
 
@@ -381,17 +381,7 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   private client(ctx: AtsContext): AtsHttpClient {
-    const timeoutMs = readNumber(ctx.settings.timeoutMs);
-    const key = String(timeoutMs ?? 'default');
-    let factory = this.factories.get(key);
-    if (!factory) {
-      factory = new AtsHttpClientFactory(this.provider, this.capabilities, {
-        ...(timeoutMs !== null ? { timeoutMs } : {}),
-        mapError: mapAshbyHttpError,
-      });
-      this.factories.set(key, factory);
-    }
-    return factory.forContext(ctx);
+    return this.http.forContext(ctx, readNumber(ctx.settings.timeoutMs));
   }
 }
 

@@ -125,7 +125,7 @@ export class BullhornAdapter implements AtsAdapter {
     rateLimit: { limit: 25, intervalMs: 1000 },
   };
 
-  private readonly factories = new Map<string, AtsHttpClientFactory>();
+  private readonly http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapBullhornHttpError });
   private readonly connections = new Map<string, Connection>();
   private readonly authors = new Map<string, { id: number | null; at: number }>();
   private readonly actionLists = new Map<string, { actions: string[] | null; at: number }>();
@@ -410,25 +410,13 @@ export class BullhornAdapter implements AtsAdapter {
     const key = `${ctx.connectionId}|${timeoutMs ?? 'default'}|${fingerprint}`;
     let connection = this.connections.get(key);
     if (!connection) {
-      const client = this.factory(timeoutMs).forContext(ctx);
+      const client = this.http.forContext(ctx, timeoutMs);
       connection = { client, sessions: new BullhornSessionManager(client, config) };
       this.connections.set(key, connection);
     }
     return connection;
   }
 
-  private factory(timeoutMs: number | null): AtsHttpClientFactory {
-    const key = String(timeoutMs ?? 'default');
-    let factory = this.factories.get(key);
-    if (!factory) {
-      factory = new AtsHttpClientFactory(this.provider, this.capabilities, {
-        ...(timeoutMs !== null ? { timeoutMs } : {}),
-        mapError: mapBullhornHttpError,
-      });
-      this.factories.set(key, factory);
-    }
-    return factory;
-  }
 }
 
 function authConfig(ctx: AtsContext): BullhornAuthConfig {

@@ -105,7 +105,7 @@ export class GreenhouseAdapter implements AtsAdapter {
     rateLimit: { limit: 50, intervalMs: 10_000 },
   };
 
-  private readonly factories = new Map<number, AtsHttpClientFactory>();
+  private readonly http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readGreenhouseError });
   private readonly tokens = new GreenhouseTokenCache();
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('greenhouse', 'a Greenhouse user');
@@ -412,15 +412,7 @@ export class GreenhouseAdapter implements AtsAdapter {
   }
 
   private client(ctx: AtsContext, cfg: GreenhouseConfig): AtsHttpClient {
-    let factory = this.factories.get(cfg.timeoutMs);
-    if (!factory) {
-      factory = new AtsHttpClientFactory(PROVIDER, this.capabilities, {
-        timeoutMs: cfg.timeoutMs,
-        mapError: readGreenhouseError,
-      });
-      this.factories.set(cfg.timeoutMs, factory);
-    }
-    return factory.forContext(ctx);
+    return this.http.forContext(ctx, cfg.timeoutMs);
   }
 }
 

@@ -90,7 +90,7 @@ export class LeverAdapter implements AtsAdapter {
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
 
-  private readonly factories = new Map<number, AtsHttpClientFactory>();
+  private readonly http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readLeverError });
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('lever', 'a Lever user');
 
@@ -351,12 +351,7 @@ export class LeverAdapter implements AtsAdapter {
   }
 
   private client(ctx: AtsContext, cfg: LeverConfig): AtsHttpClient {
-    let factory = this.factories.get(cfg.timeoutMs);
-    if (!factory) {
-      factory = new AtsHttpClientFactory(PROVIDER, this.capabilities, { timeoutMs: cfg.timeoutMs, mapError: readLeverError });
-      this.factories.set(cfg.timeoutMs, factory);
-    }
-    return factory.forContext(ctx);
+    return this.http.forContext(ctx, cfg.timeoutMs);
   }
 }
 

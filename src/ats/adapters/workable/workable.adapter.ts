@@ -100,7 +100,7 @@ export class WorkableAdapter implements AtsAdapter {
     rateLimit: { limit: 10, intervalMs: 10_000 },
   };
 
-  private readonly factories = new Map<number, AtsHttpClientFactory>();
+  private readonly http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readWorkableError });
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('workable', 'a Workable member');
 
@@ -312,15 +312,7 @@ export class WorkableAdapter implements AtsAdapter {
   }
 
   private client(ctx: AtsContext, cfg: WorkableConfig): AtsHttpClient {
-    let factory = this.factories.get(cfg.timeoutMs);
-    if (!factory) {
-      factory = new AtsHttpClientFactory(PROVIDER, this.capabilities, {
-        timeoutMs: cfg.timeoutMs,
-        mapError: readWorkableError,
-      });
-      this.factories.set(cfg.timeoutMs, factory);
-    }
-    return factory.forContext(ctx);
+    return this.http.forContext(ctx, cfg.timeoutMs);
   }
 }
 
