@@ -53,6 +53,7 @@ import type {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { failedCheck } from '../../connection-check';
 import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
@@ -191,7 +192,7 @@ export class GreenhouseAdapter implements AtsAdapter {
     try {
       cfg = readConfig(ctx);
     } catch (err) {
-      return [failed('configuration', err)];
+      return [failedCheck('configuration', err)];
     }
     const checks: ConnectionCheck[] = [];
     let token: GreenhouseToken;
@@ -201,14 +202,14 @@ export class GreenhouseAdapter implements AtsAdapter {
       token = await this.token(ctx, cfg, reader);
     } catch (err) {
       if (!isAtsError(err)) throw err;
-      if (!reader || !['INVALID_REQUEST', 'PERMISSION_DENIED'].includes(err.code)) return [failed('credentials', err)];
+      if (!reader || !['INVALID_REQUEST', 'PERMISSION_DENIED'].includes(err.code)) return [failedCheck('credentials', err)];
       // The credential may be sound and only settings.userId refused as acting user: ask again without it.
       refusedUser = err;
       reader = null;
       try {
         token = await this.token(ctx, cfg, null);
       } catch (retryErr) {
-        return [failed('credentials', retryErr)];
+        return [failedCheck('credentials', retryErr)];
       }
     }
     checks.push({
@@ -223,7 +224,7 @@ export class GreenhouseAdapter implements AtsAdapter {
         await this.api(ctx, cfg, reader, { method: 'get', url: `${cfg.baseUrl}${path}`, params });
         checks.push({ check, ok: true, detail: `can ${what}` });
       } catch (err) {
-        checks.push(failed(check, err, `cannot ${what}`));
+        checks.push(failedCheck(check, err, `cannot ${what}`));
       }
     };
     await probe('candidates:list', 'list and search candidates', '/candidates', { per_page: 1 });
@@ -275,7 +276,7 @@ export class GreenhouseAdapter implements AtsAdapter {
       }
       return { check: 'fallback author', ok: true, detail: `notes fall back to ${userName(user) || cfg.userId}` };
     } catch (err) {
-      return failed('fallback author', err);
+      return failedCheck('fallback author', err);
     }
   }
 
@@ -457,7 +458,3 @@ function asArray<T>(data: unknown): T[] {
   return Array.isArray(data) ? (data as T[]) : [];
 }
 
-function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
-  if (!isAtsError(err)) throw err;
-  return { check, ok: false, detail: prefix ? `${prefix}: ${err.message}` : err.message, code: err.code };
-}

@@ -40,6 +40,7 @@ import type {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { failedCheck } from '../../connection-check';
 import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
@@ -179,7 +180,7 @@ export class LeverAdapter implements AtsAdapter {
     try {
       cfg = readConfig(ctx);
     } catch (err) {
-      return [failed('configuration', err)];
+      return [failedCheck('configuration', err)];
     }
     const checks: ConnectionCheck[] = [];
     let sample: LeverOpportunity | null = null;
@@ -193,15 +194,15 @@ export class LeverAdapter implements AtsAdapter {
       checks.push({ check: 'credentials', ok: true, detail: 'API key accepted' });
       checks.push({ check: 'opportunities:read', ok: true, detail: 'can search and list candidates' });
     } catch (err) {
-      if (isAtsError(err) && err.code === 'AUTH_FAILED') return [failed('credentials', err)];
+      if (isAtsError(err) && err.code === 'AUTH_FAILED') return [failedCheck('credentials', err)];
       checks.push({ check: 'credentials', ok: true, detail: 'API key accepted' });
-      checks.push(failed('opportunities:read', err, 'cannot search or list candidates'));
+      checks.push(failedCheck('opportunities:read', err, 'cannot search or list candidates'));
     }
     try {
       await this.api(ctx, cfg, { method: 'get', url: `${cfg.baseUrl}/users`, params: { limit: 1 } });
       checks.push({ check: 'users:read', ok: true, detail: 'can resolve meeting owners to Lever users' });
     } catch (err) {
-      checks.push(failed('users:read', err, 'cannot resolve meeting owners'));
+      checks.push(failedCheck('users:read', err, 'cannot resolve meeting owners'));
     }
     if (sample) {
       try {
@@ -212,7 +213,7 @@ export class LeverAdapter implements AtsAdapter {
         });
         checks.push({ check: 'notes:read', ok: true, detail: 'can read notes (needed to recover from uncertain writes)' });
       } catch (err) {
-        checks.push(failed('notes:read', err, 'cannot read notes'));
+        checks.push(failedCheck('notes:read', err, 'cannot read notes'));
       }
     }
     checks.push(await this.checkFallbackAuthor(ctx, cfg));
@@ -242,7 +243,7 @@ export class LeverAdapter implements AtsAdapter {
       if (isAtsError(err) && err.code === 'NOT_FOUND') {
         return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} not found`, code: 'CONFIGURATION' };
       }
-      return failed('fallback author', err);
+      return failedCheck('fallback author', err);
     }
   }
 
@@ -379,7 +380,3 @@ function readConfig(ctx: AtsContext): LeverConfig {
 }
 
 
-function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
-  if (!isAtsError(err)) throw err;
-  return { check, ok: false, detail: prefix ? `${prefix}: ${err.message}` : err.message, code: err.code };
-}

@@ -41,6 +41,7 @@ import type {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { failedCheck } from '../../connection-check';
 import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
@@ -171,7 +172,7 @@ export class WorkableAdapter implements AtsAdapter {
     try {
       cfg = readConfig(ctx);
     } catch (err) {
-      return [failed('configuration', err)];
+      return [failedCheck('configuration', err)];
     }
     const checks: ConnectionCheck[] = [];
     let sample: WorkableCandidate | null = null;
@@ -185,16 +186,16 @@ export class WorkableAdapter implements AtsAdapter {
       checks.push({ check: 'credentials', ok: true, detail: 'token accepted' });
       checks.push({ check: 'candidates:read', ok: true, detail: 'can search and list candidates' });
     } catch (err) {
-      if (isAtsError(err) && err.code === 'AUTH_FAILED') return [failed('credentials', err)];
+      if (isAtsError(err) && err.code === 'AUTH_FAILED') return [failedCheck('credentials', err)];
       checks.push({ check: 'credentials', ok: true, detail: 'token accepted' });
-      checks.push(failed('candidates:read', err, 'cannot search or list candidates'));
+      checks.push(failedCheck('candidates:read', err, 'cannot search or list candidates'));
     }
     let members: WorkableMember[] = [];
     try {
       members = await this.scanMembers(ctx, cfg, {});
       checks.push({ check: 'members:read', ok: true, detail: 'can resolve meeting owners to Workable members' });
     } catch (err) {
-      checks.push(failed('members:read', err, 'cannot resolve meeting owners'));
+      checks.push(failedCheck('members:read', err, 'cannot resolve meeting owners'));
     }
     if (sample) {
       try {
@@ -204,7 +205,7 @@ export class WorkableAdapter implements AtsAdapter {
         });
         checks.push({ check: 'activities:read', ok: true, detail: 'can read comments (needed to recover from uncertain writes)' });
       } catch (err) {
-        checks.push(failed('activities:read', err, 'cannot read candidate activity'));
+        checks.push(failedCheck('activities:read', err, 'cannot read candidate activity'));
       }
     }
     if (!cfg.userId) {
@@ -347,7 +348,3 @@ export function workableBaseUrl(ctx: AtsContext): string {
 }
 
 
-function failed(check: string, err: unknown, prefix?: string): ConnectionCheck {
-  if (!isAtsError(err)) throw err;
-  return { check, ok: false, detail: prefix ? `${prefix}: ${err.message}` : err.message, code: err.code };
-}
