@@ -323,17 +323,31 @@ function multiLine(value: string | null): string {
 export function formatInstant(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return oneLine(iso);
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date);
+  const parts = instantFormatter(timeZone).formatToParts(date);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} (${timeZone})`;
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one; a connection uses one zone, so keep one per zone.
+const instantFormatters = new Map<string, Intl.DateTimeFormat>();
+const MAX_CACHED_ZONES = 500;
+
+function instantFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = instantFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (instantFormatters.size >= MAX_CACHED_ZONES) instantFormatters.clear();
+    instantFormatters.set(timeZone, formatter);
+  }
+  return formatter;
 }
 
 /** A date-only due date is a calendar day, not an instant: shifting it into a time zone would move the day. */

@@ -23,6 +23,20 @@ describe('normalisePhone', () => {
     expect(normalisePhone('01 42 68 53 00', 'FR')).toBe('+33142685300');
   });
 
+  it('answers per region when the same text is read again (answers are remembered per region)', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(normalisePhone('020 7946 0958', 'GB')).toBe('+442079460958');
+      expect(normalisePhone('020 7946 0958', 'US')).toBeNull();
+      expect(normalisePhone('(415) 555-2671', 'US')).toBe('+14155552671');
+    }
+  });
+
+  it('keeps answering correctly once more numbers were read than it remembers', () => {
+    for (let i = 0; i < 25_000; i++) normalisePhone(`+1 415 555 ${String(i % 10_000).padStart(4, '0')} x${i}`);
+    expect(normalisePhone('020 7946 0958', 'GB')).toBe('+442079460958');
+    expect(normalisePhone('+1 415 555 0042 x7')).toBe('+14155550042');
+  });
+
   it('treats the national and international forms of one number as equal', () => {
     expect(normalisePhone('020 7946 0958', 'GB')).toBe(normalisePhone('+44 (0)20 7946 0958', 'US'));
   });
