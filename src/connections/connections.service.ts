@@ -13,9 +13,13 @@ import { CredentialsCipher } from './credentials-cipher';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const MAX_DECRYPTED = 1_000;
+
 /** Tenant → ATS connections. The only place credentials are encrypted or decrypted. */
 @Injectable()
 export class ConnectionsService {
+  private readonly decrypted = new Map<string, { stored: string; value: Readonly<Record<string, unknown>> }>();
+
   constructor(
     @InjectRepository(ConnectionEntity) private readonly repo: Repository<ConnectionEntity>,
     private readonly cipher: CredentialsCipher,
@@ -153,9 +157,22 @@ export class ConnectionsService {
   contextOf(connection: ConnectionEntity): AtsContext {
     return {
       connectionId: connection.id,
-      credentials: connection.credentialsEncrypted ? this.cipher.decrypt(connection.credentialsEncrypted, connection.id) : {},
+      credentials: connection.credentialsEncrypted ? this.credentialsOf(connection.id, connection.credentialsEncrypted) : {},
       settings: connection.settings ?? {},
     };
+  }
+
+  /**
+   * Decrypting on every sync showed up under load; the plain value is kept per connection for as long as the
+   * stored ciphertext is the same one (every credentials change writes a new ciphertext with a fresh IV).
+   */
+  private credentialsOf(connectionId: string, stored: string): Record<string, unknown> {
+    const known = this.decrypted.get(connectionId);
+    if (known?.stored === stored) return known.value;
+    const value = Object.freeze(this.cipher.decrypt(stored, connectionId));
+    if (this.decrypted.size >= MAX_DECRYPTED) this.decrypted.delete(this.decrypted.keys().next().value!);
+    this.decrypted.set(connectionId, { stored, value });
+    return value;
   }
 
   private async find(id: string, withDeleted = false): Promise<ConnectionEntity> {

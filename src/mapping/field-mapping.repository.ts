@@ -8,9 +8,13 @@ export interface VersionedMapping {
   mapping: FieldMapping;
 }
 
+const MAX_PARSED = 1_000;
+
 /** Versioned field-mapping documents: every write is a new version, validated before it is stored. */
 @Injectable()
 export class FieldMappingRepository {
+  private readonly parsed = new Map<string, VersionedMapping>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async current(connectionId: string): Promise<VersionedMapping> {
@@ -18,11 +22,25 @@ export class FieldMappingRepository {
       `SELECT version, document FROM field_mappings WHERE connection_id = $1 ORDER BY version DESC LIMIT 1`,
       [connectionId],
     );
-    if (rows.length === 0) return { version: 0, mapping: DEFAULT_FIELD_MAPPING };
-    const parsed = parseFieldMapping(rows[0].document);
+    return this.fromStored(connectionId, rows[0] ?? null);
+  }
+
+  /**
+   * The mapping a stored row holds (null: the connection has none, the default applies). A stored version never
+   * changes, so each is validated once per process and then reused.
+   */
+  fromStored(connectionId: string, stored: { version: number; document: unknown } | null): VersionedMapping {
+    if (stored === null) return { version: 0, mapping: DEFAULT_FIELD_MAPPING };
+    const key = `${connectionId}:${stored.version}`;
+    const known = this.parsed.get(key);
+    if (known) return known;
+    const parsed = parseFieldMapping(stored.document);
     // A stored document was valid when written; if a later schema refuses it, fail loudly rather than guess.
-    if (!parsed.ok) throw new Error(`stored field mapping v${rows[0].version} no longer validates`);
-    return { version: rows[0].version, mapping: parsed.mapping };
+    if (!parsed.ok) throw new Error(`stored field mapping v${stored.version} no longer validates`);
+    const versioned = { version: stored.version, mapping: parsed.mapping };
+    if (this.parsed.size >= MAX_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(key, versioned);
+    return versioned;
   }
 
   /**

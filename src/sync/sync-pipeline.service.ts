@@ -16,6 +16,7 @@ import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { MetricsService } from '../observability/metrics.service';
 import { validatePayload } from '../webhook/meeting-payload.schema';
 import { decideRetry } from './retry-policy';
+import { SyncInputs, SyncInputsRepository } from './sync-inputs.repository';
 import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from './sync-state.service';
 
 /** A failure that is not the ATS's: bad stored data or configuration. Fails the sync at once. */
@@ -44,6 +45,7 @@ export class SyncPipelineService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly state: SyncStateService,
+    private readonly inputs: SyncInputsRepository,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
@@ -65,14 +67,17 @@ export class SyncPipelineService {
     const log = this.logger.logger.child({ eventId: sync.eventId, syncId: sync.id, connectionId: sync.connectionId, attempt: sync.attempts });
     let provider = 'unknown';
     try {
-      const meeting = await this.loadMeeting(sync.eventId);
-      const { connection, ctx } = await this.connections.context(sync.connectionId);
+      const inputs = await this.inputs.load(sync.eventId, sync.connectionId);
+      const meeting = this.meetingOf(sync.eventId, inputs);
+      const connection = inputs.connection;
+      if (connection === null) throw new SyncFailure('CONNECTION_MISSING', `connection ${sync.connectionId} is not stored`);
       provider = connection.provider;
       if (!connection.enabled || connection.deletedAt) {
         return this.end(sync, startedAt, { status: 'skipped', visibilityReason: 'the connection is disabled' }, 'skipped', log);
       }
+      const ctx = this.connections.contextOf(connection);
       const adapter = this.registry.get(connection.provider);
-      const { version, mapping } = await this.mappings.current(connection.id);
+      const { version, mapping } = this.mappings.fromStored(connection.id, inputs.mapping);
 
       const visibility = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
       if (visibility.action === 'skip') {
@@ -138,11 +143,10 @@ export class SyncPipelineService {
     }
   }
 
-  private async loadMeeting(eventId: string): Promise<MeetingCompleted> {
-    const rows: Array<{ raw_body: string | null }> = await this.dataSource.query(`SELECT raw_body FROM webhook_events WHERE id = $1`, [eventId]);
-    if (rows.length === 0) throw new SyncFailure('EVENT_MISSING', `event ${eventId} is not stored`);
-    if (rows[0].raw_body === null) throw new SyncFailure('PAYLOAD_PURGED', 'the event payload was purged by retention');
-    const validation = validatePayload(JSON.parse(rows[0].raw_body));
+  private meetingOf(eventId: string, inputs: SyncInputs): MeetingCompleted {
+    if (!inputs.event.found) throw new SyncFailure('EVENT_MISSING', `event ${eventId} is not stored`);
+    if (inputs.event.rawBody === null) throw new SyncFailure('PAYLOAD_PURGED', 'the event payload was purged by retention');
+    const validation = validatePayload(JSON.parse(inputs.event.rawBody));
     if (!validation.ok) throw new SyncFailure('INVALID_PAYLOAD', 'the stored payload no longer validates');
     return normaliseMeeting(validation.payload);
   }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MetricsService } from '../observability/metrics.service';
 import { rowsOf } from '../database/query-rows';
+import { StatementBatcher } from '../database/statement-batcher';
+import { isDatabaseUnavailable } from '../common/api-error';
 import { storableJson, storableText } from './storable-values';
 import { SyncStatus } from './sync.entity';
 
@@ -59,6 +61,12 @@ const COLUMNS: Record<Exclude<keyof SyncPatch, 'status'>, { column: string; json
   lastErrorCode: { column: 'last_error_code' },
   lastErrorMessage: { column: 'last_error_message' },
 };
+
+interface Finish {
+  sync: ClaimedSync;
+  patch: SyncPatch;
+  attempt: AttemptRecord;
+}
 
 const TERMINAL: ReadonlySet<string> = new Set(['synced', 'unmatched', 'needs_review', 'skipped', 'failed']);
 
@@ -134,9 +142,22 @@ export class SyncStateService {
 
   /**
    * Ends an attempt: applies the patch and appends the attempt to the history, atomically.
-   * Answers false (and changes nothing) when the lease was lost.
+   * Answers false (and changes nothing) when the lease was lost. Attempts ending at the same time share one
+   * statement (group commit), each still answered only after its own row has committed.
    */
-  async finish(sync: ClaimedSync, patch: SyncPatch, attempt: AttemptRecord): Promise<boolean> {
+  finish(sync: ClaimedSync, patch: SyncPatch, attempt: AttemptRecord): Promise<boolean> {
+    return this.finishes.submit({ sync, patch, attempt });
+  }
+
+  private readonly finishes = new StatementBatcher<Finish, boolean>({
+    maxConcurrent: 2,
+    maxBatch: 64,
+    one: (f) => this.finishOne(f),
+    many: (fs) => this.finishMany(fs),
+    failWhole: isDatabaseUnavailable,
+  });
+
+  private async finishOne({ sync, patch, attempt }: Finish): Promise<boolean> {
     const sets = ['status = $3', 'lease_owner = NULL', 'lease_expires_at = NULL', 'updated_at = now()'];
     const params: unknown[] = [sync.id, sync.leaseOwner, patch.status, sync.attempts];
     this.addPatchColumns(patch, sets, params);
@@ -149,8 +170,6 @@ export class SyncStateService {
       attempt.errorMessage == null ? null : storableText(attempt.errorMessage),
       attempt.detail ? storableJson(attempt.detail) : null,
     );
-    // One statement, so one round trip and still atomic: the history row exists exactly when the update
-    // happened (an explicit transaction cost four round trips per attempt).
     const inserted = rowsOf(await this.dataSource.query(
       `WITH finished AS (
          UPDATE syncs SET ${sets.join(', ')} WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'processing' RETURNING id
@@ -163,6 +182,61 @@ export class SyncStateService {
     if (inserted.length === 0) return false;
     this.metrics.syncTransition('processing', patch.status);
     return true;
+  }
+
+  /** The same as finishOne for many attempts in one statement: the rows travel as one JSON array. */
+  private async finishMany(finishes: Finish[]): Promise<boolean[]> {
+    const items = finishes.map(({ sync, patch, attempt }, i) => {
+      const item: Record<string, unknown> = {
+        id: sync.id,
+        owner: sync.leaseOwner,
+        attempts: sync.attempts,
+        status: patch.status,
+        terminal: TERMINAL.has(patch.status),
+        set_keys: [] as string[],
+        a_started_at: attempt.startedAt.toISOString(),
+        a_outcome: attempt.outcome,
+        a_error_code: attempt.errorCode ?? null,
+        a_error_message: attempt.errorMessage ?? null,
+        a_detail: attempt.detail ?? null,
+      };
+      for (const [key, spec] of Object.entries(COLUMNS)) {
+        const value = patch[key as keyof typeof COLUMNS];
+        if (value === undefined) continue;
+        (item.set_keys as string[]).push(spec.column);
+        item[spec.column] = value instanceof Date ? value.toISOString() : value;
+      }
+      return item;
+    });
+    const keep = (column: string, type = '') => `${column} = CASE WHEN '${column}' = ANY(x.set_keys) THEN x.${column}${type} ELSE s.${column} END`;
+    const rows = rowsOf<{ sync_id: string }>(await this.dataSource.query(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+           id uuid, owner text, attempts int, status text, terminal boolean, set_keys text[],
+           next_attempt_at timestamptz, candidate_id text, candidate_name text, match jsonb, mapping_version int,
+           visibility text, visibility_reason text, action_items_status text, rendered_note jsonb, note_ref jsonb,
+           note_uncertain boolean, last_error_code text, last_error_message text,
+           a_started_at timestamptz, a_outcome text, a_error_code text, a_error_message text, a_detail jsonb)
+       ), finished AS (
+         UPDATE syncs s SET status = x.status, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+                ${Object.values(COLUMNS).map((c) => keep(c.column)).join(',\n                ')},
+                finished_at = CASE WHEN x.terminal THEN now() ELSE s.finished_at END
+         FROM x
+         WHERE s.id = x.id AND s.lease_owner = x.owner AND s.attempts = x.attempts AND s.status = 'processing'
+         RETURNING x.*
+       )
+       INSERT INTO sync_attempts (sync_id, attempt, worker, started_at, outcome, error_code, error_message, detail)
+       SELECT id, attempts, owner, a_started_at, a_outcome, a_error_code, a_error_message, a_detail FROM finished
+       RETURNING sync_id`,
+      // One JSON text for the whole batch, made storable as a whole (NUL and lone surrogates, in keys as in values).
+      [storableJson(items)],
+    ));
+    const kept = new Set(rows.map((r) => r.sync_id));
+    return finishes.map((f) => {
+      if (!kept.has(f.sync.id)) return false;
+      this.metrics.syncTransition('processing', f.patch.status);
+      return true;
+    });
   }
 
   /**

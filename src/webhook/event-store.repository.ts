@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/api-error';
+import { StatementBatcher } from '../database/statement-batcher';
 
 export interface StoreEventInput {
   id: string;
@@ -33,12 +34,6 @@ export const WAKE_INTERVAL_MS = 50;
 export const MAX_CONCURRENT_WRITES = 2;
 /** The most events one write commits. */
 export const MAX_BATCH = 64;
-
-interface PendingStore {
-  input: StoreEventInput;
-  resolve: (result: StoreEventResult) => void;
-  reject: (err: unknown) => void;
-}
 
 const SINGLE_SQL = `WITH ev AS (
      INSERT INTO webhook_events (id, event_type, account_id, team_id, provider_created_at, status, signature_scheme, raw_body)
@@ -93,8 +88,13 @@ export class EventStoreRepository implements OnModuleDestroy {
   private lastWake = 0;
   private wakeTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly queue: PendingStore[] = [];
-  private writing = 0;
+  private readonly writes = new StatementBatcher<StoreEventInput, StoreEventResult>({
+    maxConcurrent: MAX_CONCURRENT_WRITES,
+    maxBatch: MAX_BATCH,
+    one: (input) => this.storeOne(input),
+    many: (inputs) => this.storeMany(inputs),
+    failWhole: isDatabaseUnavailable,
+  });
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -105,41 +105,7 @@ export class EventStoreRepository implements OnModuleDestroy {
   }
 
   store(input: StoreEventInput): Promise<StoreEventResult> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    while (this.writing < MAX_CONCURRENT_WRITES && this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      this.writing++;
-      void this.write(batch).finally(() => {
-        this.writing--;
-        this.flush();
-      });
-    }
-  }
-
-  private async write(batch: PendingStore[]): Promise<void> {
-    if (batch.length === 1) {
-      const [one] = batch;
-      await this.storeOne(one.input).then(one.resolve, one.reject);
-      return;
-    }
-    let results: StoreEventResult[];
-    try {
-      results = await this.storeMany(batch.map((p) => p.input));
-    } catch (err) {
-      if (isDatabaseUnavailable(err)) {
-        for (const p of batch) p.reject(err);
-        return;
-      }
-      await Promise.all(batch.map((p) => this.storeOne(p.input).then(p.resolve, p.reject)));
-      return;
-    }
-    batch.forEach((p, i) => p.resolve(results[i]));
+    return this.writes.submit(input);
   }
 
   private async storeOne(input: StoreEventInput): Promise<StoreEventResult> {
