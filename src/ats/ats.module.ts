@@ -7,6 +7,7 @@ import { GreenhouseAdapter } from './adapters/greenhouse/greenhouse.adapter';
 import { LeverAdapter } from './adapters/lever/lever.adapter';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
 import { WorkableAdapter } from './adapters/workable/workable.adapter';
+import { RateSlotStore } from './rate-limit/rate-slot.store';
 
 /** Every provider Debrief can post to. Adding one is adding its adapter here. */
 const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter];
@@ -14,6 +15,8 @@ const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter,
 @Global()
 @Module({
   providers: [
+    // Every adapter's requests are metered against the per-connection schedule all instances share.
+    RateSlotStore,
     ...ADAPTERS,
     { provide: ATS_ADAPTERS, useFactory: (...adapters: AtsAdapter[]) => adapters, inject: ADAPTERS },
     AtsAdapterRegistry,

@@ -58,8 +58,29 @@ function readingOrder(raw: string): string {
   return [...ordered, ...trailers].join(' ');
 }
 
-export function parseName(raw: string | null | undefined): ParsedName | null {
+/**
+ * The name taken apart (null when nothing of a name is left). Answers are shared and frozen: a directory
+ * returns the same names again and again (namesakes, a busy candidate), and parsing is most of matching's CPU.
+ */
+export function parseName(raw: string | null | undefined): Readonly<ParsedName> | null {
   if (typeof raw !== 'string') return null;
+  const known = parsedNames.get(raw);
+  if (known !== undefined) return known;
+  const parsed = parseNameOnce(raw);
+  if (parsed !== null) {
+    for (const list of [parsed.tokens, parsed.significant, parsed.particles, parsed.initials, parsed.generations]) Object.freeze(list);
+    for (const token of parsed.significant) Object.freeze(Object.freeze(token).spellings);
+    Object.freeze(parsed);
+  }
+  if (parsedNames.size >= PARSED_NAMES_KEPT) parsedNames.delete(parsedNames.keys().next().value!);
+  parsedNames.set(raw, parsed);
+  return parsed;
+}
+
+const PARSED_NAMES_KEPT = 20_000;
+const parsedNames = new Map<string, ParsedName | null>();
+
+function parseNameOnce(raw: string): ParsedName | null {
   const ordered = readingOrder(raw.normalize('NFC').replace(APOSTROPHES, ''));
   let folded = foldedTokens(foldToAscii(ordered));
   let spelled = foldedTokens(foldSpelledOut(ordered));

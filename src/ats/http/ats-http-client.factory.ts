@@ -1,8 +1,11 @@
 import { AtsCapabilities, AtsContext } from '../ats-adapter.port';
+import { LocalRateGates, RateGateSource } from '../rate-limit/rate-gate';
 import { AtsHttpClient, AtsHttpClientOptions } from './ats-http.client';
 
 /**
- * One AtsHttpClient (and so one rate limiter) per connection, shared by every concurrent worker of the process.
+ * One AtsHttpClient per connection (and timeout), shared by every concurrent worker of the process; each
+ * connection's requests pass one rate gate, keyed by the connection id, from `gates`: the schedule all
+ * instances share (RateSlotStore) in the service, a gate of this process alone when none is given.
  * `settings.rateLimit = { limit, intervalMs }` overrides the ATS's documented default.
  */
 export class AtsHttpClientFactory {
@@ -12,6 +15,7 @@ export class AtsHttpClientFactory {
     private readonly provider: string,
     private readonly capabilities: AtsCapabilities,
     private readonly extra: Partial<AtsHttpClientOptions> = {},
+    private readonly gates: RateGateSource = new LocalRateGates(),
   ) {}
 
   /** `timeoutMs` is the adapter's reading of the connection's timeout setting; null keeps the factory's default. */
@@ -24,6 +28,7 @@ export class AtsHttpClientFactory {
         provider: this.provider,
         connectionId: ctx.connectionId,
         rateLimit,
+        gate: this.gates.gateFor(ctx.connectionId, rateLimit),
         ...this.extra,
         ...(timeoutMs !== null ? { timeoutMs } : {}),
       });

@@ -1,13 +1,18 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
-import Bottleneck from 'bottleneck';
 import { AtsError, AtsErrorCode } from '../ats-error';
+import { LocalRateGate, RateGate } from '../rate-limit/rate-gate';
 import { parseRateLimitReset, parseRetryAfter } from './retry-after';
 
 export interface AtsHttpClientOptions {
   provider: string;
   connectionId: string;
-  /** Requests allowed per interval for this connection (shared by every worker of the process). */
+  /** Requests allowed per interval for this connection. */
   rateLimit: { limit: number; intervalMs: number };
+  /**
+   * Admits each request at that limit; the factory passes the connection's shared gate. Without one the client
+   * keeps the limit on its own, which holds only while nothing else talks to the connection's ATS.
+   */
+  gate?: RateGate;
   timeoutMs?: number;
   /** How many 429s one call absorbs (waiting as told) before it reports RATE_LIMITED. */
   max429Retries?: number;
@@ -24,23 +29,17 @@ const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The HTTP client every adapter uses: axios with a timeout, a per-connection rate limiter, rate-limit
+ * The HTTP client every adapter uses: axios with a timeout, a per-connection rate gate, rate-limit
  * headers honoured, 429s absorbed within bounds, and every failure turned into a coded AtsError.
  */
 export class AtsHttpClient {
   private readonly http: AxiosInstance;
-  private readonly limiter: Bottleneck;
+  private readonly gate: RateGate;
   private blockedUntil = 0;
 
   constructor(private readonly options: AtsHttpClientOptions) {
     this.http = axios.create({ timeout: options.timeoutMs ?? 15_000, maxRedirects: 0, validateStatus: () => true });
-    const { limit, intervalMs } = options.rateLimit;
-    this.limiter = new Bottleneck({
-      reservoir: limit,
-      reservoirRefreshAmount: limit,
-      reservoirRefreshInterval: intervalMs,
-      maxConcurrent: Math.max(1, limit),
-    });
+    this.gate = options.gate ?? new LocalRateGate(options.rateLimit);
   }
 
   get rateLimit(): { limit: number; intervalMs: number } {
@@ -69,9 +68,11 @@ export class AtsHttpClient {
   private async send<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
     const waitMs = this.blockedUntil - Date.now();
     if (waitMs > 0) await sleep(waitMs);
+    // Rejects (TEMPORARY) only before anything is sent, so such a failure is never an uncertain write.
+    await this.gate.acquire();
     let response: AxiosResponse<T>;
     try {
-      response = await this.limiter.schedule(() => this.http.request<T>(config));
+      response = await this.http.request<T>(config);
     } catch (err) {
       throw this.networkError(err, config);
     }

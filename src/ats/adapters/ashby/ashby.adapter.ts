@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   AtsAdapter,
   AtsCandidate,
@@ -14,6 +14,7 @@ import {
 import { AtsError, isAtsError } from '../../ats-error';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { RateSlotStore } from '../../rate-limit/rate-slot.store';
 import {
   ASHBY_PROVIDER,
   AshbyApiError,
@@ -112,9 +113,14 @@ export class AshbyAdapter implements AtsAdapter {
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
 
-  private readonly http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError });
+  private readonly http: AtsHttpClientFactory;
   private readonly authors = new Map<string, { id: string | null; at: number }>();
   private readonly syncTokens = new Map<string, { token: string; passStartedAt: number }>();
+
+  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
+  constructor(@Optional() rateSlots?: RateSlotStore) {
+    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError }, rateSlots);
+  }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     const searches: Array<Record<string, string>> = [];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig } from 'axios';
 import {
   AtsAdapter,
@@ -16,6 +16,7 @@ import {
 import { AtsError, isAtsError } from '../../ats-error';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { RateSlotStore } from '../../rate-limit/rate-slot.store';
 import { BULLHORN_PROVIDER, mapBullhornHttpError } from './bullhorn-error.mapper';
 import { buildBullhornComments, externalIdFor } from './bullhorn-note.formatter';
 import {
@@ -125,10 +126,15 @@ export class BullhornAdapter implements AtsAdapter {
     rateLimit: { limit: 25, intervalMs: 1000 },
   };
 
-  private readonly http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapBullhornHttpError });
+  private readonly http: AtsHttpClientFactory;
   private readonly connections = new Map<string, Connection>();
   private readonly authors = new Map<string, { id: number | null; at: number }>();
   private readonly actionLists = new Map<string, { actions: string[] | null; at: number }>();
+
+  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
+  constructor(@Optional() rateSlots?: RateSlotStore) {
+    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapBullhornHttpError }, rateSlots);
+  }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     const queries: string[] = [];

@@ -37,7 +37,7 @@
  * candidate's notes (`GET /notes?candidate_ids=`) as the author — a private note is only visible to its author —
  * and returns the note carrying the reference marker; otherwise it rethrows the uncertain error.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type {
@@ -57,6 +57,7 @@ import { failedCheck } from '../../connection-check';
 import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { RateSlotStore } from '../../rate-limit/rate-slot.store';
 import { GreenhouseToken, GreenhouseTokenCache } from './greenhouse-token.cache';
 import {
   GreenhouseCandidate,
@@ -106,10 +107,15 @@ export class GreenhouseAdapter implements AtsAdapter {
     rateLimit: { limit: 50, intervalMs: 10_000 },
   };
 
-  private readonly http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readGreenhouseError });
+  private readonly http: AtsHttpClientFactory;
   private readonly tokens = new GreenhouseTokenCache();
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('greenhouse', 'a Greenhouse user');
+
+  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
+  constructor(@Optional() rateSlots?: RateSlotStore) {
+    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readGreenhouseError }, rateSlots);
+  }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     if (!query.email) return [];

@@ -25,7 +25,7 @@
  * Uncertain outcomes: the opportunity's notes (`GET /opportunities/{id}/notes`) are searched for the reference
  * marker; `findNote` searches every recent opportunity of the contact.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type {
   AtsAdapter,
@@ -44,6 +44,7 @@ import { failedCheck } from '../../connection-check';
 import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { RateSlotStore } from '../../rate-limit/rate-slot.store';
 import {
   candidatesByContact,
   createdNoteId,
@@ -91,9 +92,14 @@ export class LeverAdapter implements AtsAdapter {
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
 
-  private readonly http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readLeverError });
+  private readonly http: AtsHttpClientFactory;
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('lever', 'a Lever user');
+
+  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
+  constructor(@Optional() rateSlots?: RateSlotStore) {
+    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readLeverError }, rateSlots);
+  }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     if (!query.email) return [];

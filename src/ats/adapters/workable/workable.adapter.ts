@@ -26,7 +26,7 @@
  * Uncertain outcomes: the candidate's activity stream (`GET /candidates/{id}/activities`) is searched for the
  * reference marker before the uncertain error is rethrown.
  */
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import type {
   AtsAdapter,
@@ -45,6 +45,7 @@ import { failedCheck } from '../../connection-check';
 import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
+import { RateSlotStore } from '../../rate-limit/rate-slot.store';
 import {
   candidatesByPerson,
   commentBody,
@@ -101,9 +102,14 @@ export class WorkableAdapter implements AtsAdapter {
     rateLimit: { limit: 10, intervalMs: 10_000 },
   };
 
-  private readonly http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readWorkableError });
+  private readonly http: AtsHttpClientFactory;
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('workable', 'a Workable member');
+
+  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
+  constructor(@Optional() rateSlots?: RateSlotStore) {
+    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readWorkableError }, rateSlots);
+  }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
     if (!query.email) return [];
