@@ -10,6 +10,7 @@ import { AtsModule } from './ats/ats.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { ConnectionsModule } from './connections/connections.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { accessLogOptions } from './observability/access-log';
 import { ObservabilityModule } from './observability/observability.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
@@ -35,22 +36,6 @@ class CoreModule {
   }
 }
 
-/** Secrets that must never reach a log line, wherever they appear. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["webhook-signature"]',
-  'req.headers["svix-signature"]',
-  'credentials',
-  '*.credentials',
-  'clientSecret',
-  '*.clientSecret',
-  'apiKey',
-  '*.apiKey',
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-];
 
 @Module({})
 export class AppModule {
@@ -65,12 +50,7 @@ export class AppModule {
           // nestjs-pino's default route, `{/*splat}`, matches no request on this Fastify adapter, which left
           // every request unlogged and without its request-scoped logger; `{*splat}` matches them all.
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-          pinoHttp: withDestination(options.logDestination, {
-            level: config.LOG_LEVEL,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
-            customProps: (req) => ({ service: 'debrief', ...((req as { eventId?: string }).eventId ? { eventId: (req as { eventId?: string }).eventId } : {}) }),
-          }),
+          pinoHttp: withDestination(options.logDestination, accessLogOptions(config.LOG_LEVEL)),
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, config.DB_POOL_SIZE), migrationsRun: true }),
         ObservabilityModule,

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { AccessLogFacts } from '../observability/access-log';
 import { ApiError } from '../common/api-error';
 import { meetingPayloadSchema } from './meeting-payload.schema';
 import { WebhookIntakeService } from './webhook-intake.service';
@@ -25,9 +26,7 @@ export class WebhookController {
   async receive(@Req() request: FastifyRequest): Promise<{ status: 'accepted' | 'duplicate' | 'ignored' }> {
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the payload as application/json');
-    // The access-log line of this request carries the event id (see customProps in app.module.ts).
-    return this.intake.receive(raw, request.headers, (id) => {
-      (request.raw as { eventId?: string }).eventId = id;
-    });
+    // The access-log line of this request names the event and its outcome (see observability/access-log.ts).
+    return this.intake.receive(raw, request.headers, request.raw as AccessLogFacts);
   }
 }
