@@ -11,11 +11,12 @@ export function ownerNameKey(name: string | null | undefined): string | null {
 
 /**
  * Resolves the meeting owner to the ATS user who authors a note: the adapter's own lookup (by e-mail, then by
- * exact name), cached per connection for ten minutes — misses too, so an unknown owner costs one lookup, not
+ * exact name), shared by concurrent callers and cached per connection for ten minutes — misses too, so an unknown owner costs one lookup, not
  * one per note — and falling back to `settings.userId`. Neither → CONFIGURATION, since no retry can fix it.
  */
 export class OwnerResolver {
   private readonly cache = new Map<string, { id: string | null; until: number }>();
+  private readonly inFlight = new Map<string, Promise<string | null>>();
 
   /** `describe` names the ATS's users in the error, e.g. "a Greenhouse user". */
   constructor(
@@ -37,8 +38,7 @@ export class OwnerResolver {
     if (cached && cached.until > Date.now()) {
       found = cached.id;
     } else {
-      found = await lookUp(email, name);
-      this.cache.set(key, { id: found, until: Date.now() + OWNER_CACHE_MS });
+      found = await this.lookUpOnce(key, () => lookUp(email, name));
     }
     if (found) return found;
     if (fallbackUserId) return fallbackUserId;
@@ -46,5 +46,23 @@ export class OwnerResolver {
       'CONFIGURATION',
       `${this.provider}: the meeting owner is not ${this.describe} and settings.userId (fallback author) is not set`,
     );
+  }
+
+  /**
+   * Concurrent notes by one owner (a worker starting on a backlog) share one lookup rather than each listing the
+   * ATS's users; a failed lookup is not cached, so the next note tries again.
+   */
+  private lookUpOnce(key: string, lookUp: () => Promise<string | null>): Promise<string | null> {
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = lookUp()
+        .then((id) => {
+          this.cache.set(key, { id, until: Date.now() + OWNER_CACHE_MS });
+          return id;
+        })
+        .finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
   }
 }
