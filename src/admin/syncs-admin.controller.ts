@@ -54,7 +54,7 @@ export class SyncsAdminController {
 
   @Post('syncs/:id/resolve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Post a needs_review or unmatched sync to the candidate an operator chose' })
+  @ApiOperation({ summary: 'Post a needs_review, unmatched or failed sync to the candidate an operator chose (409 while its note may already be posted)' })
   @ApiAdminWrite()
   @ApiZodBody(resolveSyncSchema)
   @ApiZodResponse(200, syncDetailSchema, 'the sync, pending again with the chosen candidate')

@@ -149,18 +149,24 @@ export class SyncAdminService {
   async resolve(id: string, candidateId: string, actor: string) {
     const row = await this.row(id);
     const resolution = { candidateId, by: actor, at: new Date().toISOString() };
-    const ids = await this.state.rearm([id], ['needs_review', 'unmatched'], { resolution });
-    if (ids.length === 0) throw conflict(`only needs_review or unmatched syncs can be resolved; this one is ${row.status}`);
+    // A failed sync can be resolved to another candidate (say the chosen one was deleted), unless its note may
+    // already stand on someone: then a second candidate would get a second note.
+    const ids = await this.state.rearm([id], ['needs_review', 'unmatched', 'failed'], { resolution, certainOnly: true });
+    if (ids.length === 0) {
+      if (['needs_review', 'unmatched', 'failed'].includes(row.status) && row.note_uncertain) {
+        throw conflict('this sync may already have posted its note (noteUncertain): look on the ATS, then retry it rather than choose a candidate');
+      }
+      throw conflict(`only needs_review, unmatched or failed syncs can be resolved; this one is ${row.status}`);
+    }
     await this.audit.record({ actor, action: 'sync.resolve', targetType: 'sync', targetId: id, detail: { previousStatus: row.status, candidateId } });
     return this.get(id);
   }
 
   /**
    * Re-arms every sync in `statuses` (of one connection, created in [from, to)). A synced sync is only
-   * included when the caller named `synced` (the controller demands includeSynced for that); it is marked
-   * uncertain first, so the pipeline looks for the note's reference marker on the candidate before posting
-   * and posts again only when that note is gone. The mark is set while the row is still `synced`, which no
-   * worker claims, so it cannot race an attempt.
+   * included when the caller named `synced` (the controller demands includeSynced for that); it is re-armed
+   * uncertain (SyncStateService.rearm), so the pipeline looks for the note's reference marker on the
+   * candidate before posting and posts again only when that note is gone.
    */
   async resync(filter: ResyncFilter, actor: string) {
     const where: string[] = ['status = ANY($1::text[])'];
@@ -188,9 +194,6 @@ export class SyncAdminService {
     const rearmed: string[] = [];
     for (let i = 0; i < ids.length; i += RESYNC_BATCH) {
       const batch = ids.slice(i, i + RESYNC_BATCH);
-      if (filter.statuses.includes('synced')) {
-        await this.dataSource.query(`UPDATE syncs SET note_uncertain = true WHERE id = ANY($1::uuid[]) AND status = 'synced'`, [batch]);
-      }
       rearmed.push(...(await this.state.rearm(batch, filter.statuses)));
     }
     await this.audit.record({

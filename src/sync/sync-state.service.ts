@@ -241,12 +241,14 @@ export class SyncStateService {
 
   /**
    * Operator actions (retry, resolve, resync): re-arms syncs in the given states. Attempts restart from
-   * zero; the history keeps the earlier ones.
+   * zero; the history keeps the earlier ones. A synced sync is re-armed uncertain, so its next attempt looks
+   * for the note on the candidate before posting (it posts again only when that note is gone).
+   * `certainOnly` leaves out rows whose note may already be posted somewhere (noteUncertain).
    */
   async rearm(
     ids: string[],
     fromStatuses: readonly SyncStatus[],
-    extra: { resolution?: Record<string, unknown> | null } = {},
+    extra: { resolution?: Record<string, unknown> | null; certainOnly?: boolean } = {},
   ): Promise<string[]> {
     if (ids.length === 0) return [];
     const params: unknown[] = [ids, fromStatuses];
@@ -255,10 +257,12 @@ export class SyncStateService {
       params.push(extra.resolution === null ? null : JSON.stringify(extra.resolution));
       resolution = `, resolution = $3::jsonb`;
     }
+    const certain = extra.certainOnly ? ' AND NOT note_uncertain' : '';
     const rows = rowsOf<{ id: string; previous: string }>(await this.dataSource.query(
       `UPDATE syncs s SET status = 'pending', attempts = 0, next_attempt_at = now(), finished_at = NULL,
+              note_uncertain = s.note_uncertain OR p.previous = 'synced',
               last_error_code = NULL, last_error_message = NULL, updated_at = now()${resolution}
-       FROM (SELECT id, status AS previous FROM syncs WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) FOR UPDATE) p
+       FROM (SELECT id, status AS previous FROM syncs WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[])${certain} FOR UPDATE) p
        WHERE s.id = p.id
        RETURNING s.id, p.previous`,
       params,

@@ -126,6 +126,38 @@ describe('review queue end to end', () => {
     expect(await notes(connectionId)).toHaveLength(1);
   });
 
+  it('lets an operator choose again when the chosen candidate cannot be posted to, unless a note may already stand', async () => {
+    const connectionId = await setUp({
+      accountId: 'acc_choose_again',
+      candidates: [
+        { id: 'twin-a', firstName: 'First', lastName: 'Last', phones: ['+14155550111'] },
+        { id: 'twin-b', firstName: 'First', lastName: 'Last', phones: ['+14155550112'] },
+      ],
+    });
+    const review = await meeting('acc_choose_again', 'evt_choose_again', 'First Last', [SEED_PHONE]);
+    expect(review.status).toBe('needs_review');
+
+    // A candidate the ATS does not have: the attempt fails, nothing is posted.
+    expect((await http(app).post(`/admin/syncs/${review.id}/resolve`).set(adminHeaders()).send({ candidateId: 'no-such-candidate' })).status).toBe(200);
+    await drain(app);
+    const failed = await detail(review.id);
+    expect(failed).toMatchObject({ status: 'failed', noteUncertain: false });
+    expect(await notes(connectionId)).toEqual([]);
+
+    const chosen = await http(app).post(`/admin/syncs/${review.id}/resolve`).set(adminHeaders()).send({ candidateId: 'twin-a' });
+    expect(chosen.status).toBe(200);
+    await drain(app);
+    expect(await detail(review.id)).toMatchObject({ status: 'synced', candidateId: 'twin-a' });
+    expect((await notes(connectionId)).map((n) => n.candidate_id)).toEqual(['twin-a']);
+
+    // A failed sync whose note may have been posted (its answer was lost) is not sent to someone else.
+    await db.dataSource.query(`UPDATE syncs SET status = 'failed', note_uncertain = true WHERE id = $1`, [review.id]);
+    const risky = await http(app).post(`/admin/syncs/${review.id}/resolve`).set(adminHeaders()).send({ candidateId: 'twin-b' });
+    expect(risky.status).toBe(409);
+    expect(risky.body.message).toContain('noteUncertain');
+    expect((await detail(review.id)).status).toBe('failed');
+  });
+
   it('shows why a meeting matched nobody, and an operator can still file it', async () => {
     const connectionId = await setUp({
       accountId: 'acc_unmatched',
