@@ -11,8 +11,7 @@ import type { FieldMapping } from '../mapping/field-mapping.schema';
 import { validateMappingFor } from '../mapping/field-mapping.validation';
 import { renderNote } from '../mapping/note-renderer';
 import { decideVisibility, type VisibilityDecision } from '../mapping/private-meeting.policy';
-import { CandidateDirectoryRepository } from '../matching/candidate-directory.repository';
-import { decideMatch, matchQueryKeys, readMatchSettings } from '../matching/match-policy';
+import { CandidateFinderService } from '../matching/candidate-finder.service';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
@@ -39,7 +38,7 @@ export class ConnectionPreviewService {
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
-    private readonly directory: CandidateDirectoryRepository,
+    private readonly finder: CandidateFinderService,
     @InjectConfig() config: AppConfig,
   ) {
     this.fetcher = new ActionItemsFetcher({
@@ -151,11 +150,13 @@ export class ConnectionPreviewService {
     return rows[0] ?? null;
   }
 
+  /** What the worker would decide from the directory (the same guards; no live ATS search from a preview). */
   private async directoryMatch(connection: ConnectionEntity, meeting: MeetingCompleted): Promise<PreviewResponse['match']> {
-    const settings = readMatchSettings(connection.settings ?? {});
     const input = { atsRecordName: meeting.meeting.atsRecordName, participants: meeting.meeting.participants };
-    const entries = await this.directory.lookup(connection.id, matchQueryKeys(input, settings));
-    const decision = decideMatch(input, entries, settings);
+    const adapter = this.registry.get(connection.provider);
+    // The directory needs no credentials: none are decrypted for a preview.
+    const ctx = { connectionId: connection.id, credentials: {}, settings: connection.settings ?? {} };
+    const { entries, decision } = await this.finder.fromDirectory(adapter, ctx, input);
     const chosen = entries.find((e) => e.externalId === decision.candidateId);
     return {
       source: 'directory',

@@ -33,9 +33,8 @@ export class CandidateFinderService {
     const settings = readMatchSettings(ctx.settings);
     const keys = matchQueryKeys(input, settings);
     const query = { ...keys, name: input.atsRecordName };
-    let lookup = await this.directory.search(ctx.connectionId, query);
-    let entries = lookup.entries;
-    let decision = await this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, ctx.connectionId);
+    let { entries, decision } = await this.fromDirectory(adapter, ctx, input);
+    let lookup: DirectoryLookup;
     let atsCalls = 0;
     const searchErrors: string[] = [];
 
@@ -69,6 +68,18 @@ export class CandidateFinderService {
 
     const chosen = decision.decision === 'matched' ? entries.find((e) => e.externalId === decision.candidateId) : undefined;
     return { decision, candidate: chosen ? toAtsCandidate(chosen) : null, atsCalls, searchErrors };
+  }
+
+  /**
+   * What the directory alone decides, with the same guards as `find` (a lookup cut short, a name-only match on
+   * an ATS without name search): the first step of `find`, and the admin preview's answer.
+   */
+  async fromDirectory(adapter: AtsAdapter, ctx: AtsContext, input: MatchInput): Promise<{ entries: DirectoryEntry[]; decision: MatchDecision }> {
+    const settings = readMatchSettings(ctx.settings);
+    const lookup = await this.directory.search(ctx.connectionId, { ...matchQueryKeys(input, settings), name: input.atsRecordName });
+    const entries = lookup.entries;
+    const decision = await this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, ctx.connectionId);
+    return { entries, decision };
   }
 
   /**

@@ -241,6 +241,26 @@ describe('field mappings and previews through the admin API', () => {
     expect(privateMeeting.body).toMatchObject({ wouldPost: true, visibility: { action: 'post', visibility: 'private' }, note: { visibility: 'private' } });
   });
 
+  it('decides as the worker does, looser name spellings included', async () => {
+    for (const [eventId, name] of [['evt_preview_initial', 'F. Last'], ['evt_preview_accent', 'Fírst Läst']] as const) {
+      const payload = samplePayload((p) => {
+        p.id = eventId;
+        p.data.meeting.atsRecordName = name;
+        p.data.meeting.participants = ['+15550002222'];
+      });
+      const previewed = await preview({ payload });
+      expect(previewed.status).toBe(200);
+      expect((await sendWebhook(app, payload)).status).toBe(200);
+      await drain(app);
+      const list = await http(app).get(`/admin/syncs?eventId=${eventId}`).set(adminHeaders());
+      const worked = (await http(app).get(`/admin/syncs/${list.body.items[0].id}`).set(adminHeaders())).body;
+      expect(previewed.body.match).toMatchObject({ decision: worked.match.decision, candidateId: worked.match.candidateId ?? null, reason: worked.match.reason });
+      // The seed's candidate is found through the looser name keys, whatever the decision.
+      const named = [previewed.body.match.candidateId, ...previewed.body.match.alternatives.map((a: { candidateId: string }) => a.candidateId)];
+      expect(named).toContain('cand-1');
+    }
+  });
+
   it('refuses a bad preview request with the path of each problem', async () => {
     const badPayload = await preview({ payload: samplePayload((p) => delete p.data.meeting.id) });
     expect(badPayload.status).toBe(400);
