@@ -10,7 +10,8 @@
  *
  * Env: BENCH_CANDIDATES (1000000), BENCH_MEETINGS (2000), BENCH_DATABASE_URL (a server to create the database
  *      on; default the local Postgres at 127.0.0.1:5432, user postgres), BENCH_KEEP=1 keeps the database,
- *      BENCH_REUSE=<database> measures again on a kept database (same BENCH_CANDIDATES) without loading it.
+ *      BENCH_REUSE=<database> measures again on a kept database (same BENCH_CANDIDATES) without loading it,
+ *      BENCH_PREWARM=0 measures without first reading the directory into the OS page cache.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -19,7 +20,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsContext } from '../src/ats/ats-adapter.port';
 import { dataSourceOptions } from '../src/database/data-source-options';
-import { CandidateDirectoryRepository } from '../src/matching/candidate-directory.repository';
+import { CandidateDirectoryRepository, DIRECTORY_LOOKUP_LIMIT } from '../src/matching/candidate-directory.repository';
 import { CandidateFinderService } from '../src/matching/candidate-finder.service';
 import { candidateKeys } from '../src/matching/match-policy';
 import { queryNameKeys, storedNameKeys } from '../src/matching/name-lookup-keys';
@@ -33,6 +34,7 @@ const BATCH = 5_000;
 const SEED = 20251010;
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SEP = '\u001f';
+const PREWARM = process.env.BENCH_PREWARM !== '0';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -119,6 +121,26 @@ function directoryOnlyAdapter(): AtsAdapter {
   } as unknown as AtsAdapter;
 }
 
+/**
+ * A directory in use is in the operating system's page cache; one just loaded (or kept from an earlier run) may
+ * not be, and then the first lookups that touch a page wait for the disk. pg_prewarm's 'read' mode reads the
+ * table and its indexes once, through the OS cache, without changing Postgres's settings (shared_buffers stays
+ * at the server's own value).
+ */
+async function prewarm(client: Client): Promise<string> {
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm');
+    const started = performance.now();
+    const { rows } = await client.query(
+      `SELECT sum(pg_prewarm(c.oid, 'read'))::bigint AS blocks FROM pg_class c
+       WHERE c.oid = 'candidates'::regclass OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'candidates'::regclass)`,
+    );
+    return `table and indexes read into the OS page cache first (pg_prewarm 'read', ${rows[0].blocks} blocks, ${seconds(performance.now() - started)})`;
+  } catch (err) {
+    return `not warmed (pg_prewarm unavailable: ${(err as Error).message})`;
+  }
+}
+
 async function main(): Promise<void> {
   const generator = new DirectoryGenerator(SEED);
   for (let i = 0; i < CANDIDATES; i += Math.max(1, Math.floor(CANDIDATES / 1000))) {
@@ -175,6 +197,9 @@ async function main(): Promise<void> {
     const [{ jit }] = await dataSource.query(`SELECT current_setting('jit') AS jit`);
     log(`size: table ${size.t}, indexes ${size.i} (name keys ${size.k}), ${size.keys} name keys per candidate; jit ${jit}`);
 
+    if (PREWARM) log(`page cache: ${await prewarm(client)}`);
+    else log('page cache: not warmed (BENCH_PREWARM=0): lookups that touch pages not read yet wait for the disk');
+
     const directory = new CandidateDirectoryRepository(dataSource);
     const finder = new CandidateFinderService(directory, dataSource);
     const adapter = directoryOnlyAdapter();
@@ -215,7 +240,7 @@ async function main(): Promise<void> {
     log(`benchmark process CPU per match (no waiting for a CPU; Postgres's share not included): ${summary(cpu)}`);
     const sample = meetings.find((m) => m.kind === 'namesake')!;
     const plan = await dataSource.query(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT external_id FROM candidates WHERE connection_id = $1 AND name_keys && $2::text[] LIMIT 51`,
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT external_id FROM candidates WHERE connection_id = $1 AND name_keys && $2::text[] LIMIT ${DIRECTORY_LOOKUP_LIMIT + 1}`,
       [connectionId, queryNameKeys(sample.atsRecordName).strict],
     );
     log(`plan of a namesake lookup ("${sample.atsRecordName}"):\n${plan.map((r: Record<string, string>) => `  ${r['QUERY PLAN']}`).join('\n')}`);

@@ -152,6 +152,7 @@ function toEntry(r: Record<string, any>): DirectoryEntry {
     lastName: r.last_name,
     phones: r.phones ?? [],
     emails: r.emails ?? [],
+    identifiersNormalised: true,
     meta: r.meta,
     atsUpdatedAt: r.ats_updated_at,
   };

@@ -264,6 +264,18 @@ describe('decideMatch', () => {
     expect(result).toMatchObject({ decision: 'matched', candidateId: 'c-jane', alternatives: [] });
   });
 
+  it('normalises identifiers of a candidate from elsewhere, and takes a directory row’s as stored', () => {
+    const raw = candidate('c-raw', 'Ann Smith', { phones: ['020 7946 0958'], emails: [' Ann@Example.COM'] });
+    expect(decide('Ann Smith', ['+442079460958'], [raw], { defaultRegion: 'GB' })).toMatchObject({ decision: 'matched', candidateId: 'c-raw' });
+    expect(decide('Ann Smith', ['ann@example.com'], [raw], { defaultRegion: 'GB' })).toMatchObject({ decision: 'matched', candidateId: 'c-raw' });
+    // A directory row was normalised when stored: its values are compared as they are.
+    const stored = candidate('c-row', 'Ann Smith', { phones: ['+442079460958'], emails: ['ann@example.com'], identifiersNormalised: true });
+    expect(decide('Ann Smith', ['020 7946 0958'], [stored], { defaultRegion: 'GB' })).toMatchObject({ decision: 'matched', candidateId: 'c-row' });
+    const notReread = { ...raw, externalId: 'c-unread', identifiersNormalised: true };
+    const result = decide(null, ['+442079460958'], [notReread], { defaultRegion: 'GB' });
+    expect(result.decision).not.toBe('matched');
+  });
+
   it('ranks alternatives by score', () => {
     const result = decide('Jane Doe', [], [candidate('c-near', 'Jane Dow'), jane, candidate('c-jane-2', 'Jane Doe')]);
     expect(result.decision).toBe('needs_review');

@@ -16,6 +16,11 @@ export interface DirectoryCandidate {
   phones: string[];
   /** Lower-case. */
   emails: string[];
+  /**
+   * True for directory rows: their phones and emails were normalised when stored (with the connection's region),
+   * so they are compared as they are. Anything else is normalised first.
+   */
+  identifiersNormalised?: boolean;
 }
 
 export interface MatchInput {
@@ -53,6 +58,15 @@ export interface MatchDecision {
   evidence: Evidence[];
   alternatives: RankedCandidate[];
   reason: string;
+}
+
+/** A candidate's phones (E.164) and emails (lower-case), as compared with the participants'. */
+function candidateIdentifiers(c: DirectoryCandidate, defaultRegion: CountryCode): { phones: string[]; emails: string[] } {
+  if (c.identifiersNormalised) return { phones: c.phones, emails: c.emails };
+  return {
+    phones: unique(c.phones.map((phone) => normalisePhone(phone, defaultRegion))),
+    emails: unique(c.emails.map((email) => normaliseEmail(email))),
+  };
 }
 
 /** The keys a candidate is stored under in the directory. */
@@ -195,7 +209,7 @@ function assess(
   wanted: ParsedName | null,
   settings: MatchSettings,
 ): Assessment {
-  const keys = candidateKeys(candidate, settings.defaultRegion);
+  const keys = candidateIdentifiers(candidate, settings.defaultRegion);
   return {
     candidate,
     phones: participants.phones.filter((phone) => keys.phones.includes(phone)),
