@@ -38,6 +38,18 @@ describe('candidate directory refresh (Greenhouse Harvest v3 fake, pages of 2)',
     (await db.dataSource.query(`SELECT external_id FROM candidates WHERE connection_id = $1 ORDER BY external_id::int`, [id]))
       .map((r: { external_id: string }) => r.external_id);
 
+  /** Pending-list pages still to be merged into the directory's GIN indexes (cleaning them answers the count). */
+  const pendingPagesLeft = async (): Promise<number> =>
+    Number(
+      (
+        await db.dataSource.query(
+          `SELECT coalesce(sum(gin_clean_pending_list(i.indexrelid)), 0)::int AS n FROM pg_index i
+           JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+           WHERE i.indrelid = 'candidates'::regclass AND am.amname = 'gin'`,
+        )
+      )[0].n,
+    );
+
   async function createConnection(accountId: string, enabled = true): Promise<string> {
     const res = await http(a).post('/admin/connections').set(adminHeaders()).send({
       name: `Greenhouse ${accountId}`,
@@ -104,6 +116,8 @@ describe('candidate directory refresh (Greenhouse Harvest v3 fake, pages of 2)',
     const done = await state();
     expect(done).toMatchObject({ cursor: null, pages: 4, candidates_seen: 7, last_error: null });
     expect(done.last_full_at).not.toBeNull();
+    // The run left nothing in the GIN indexes' pending lists for lookups to scan.
+    expect(await pendingPagesLeft()).toBe(0);
 
     // The ATS saw each page asked for once, and the resumed run started at the cursor the failed one saved.
     const cursors = proxy.requestsTo(LIST).map((r) => r.query.get('cursor'));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsContext } from '../../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../../ats/ats-adapter.registry';
@@ -39,7 +40,10 @@ export class DirectoryRefreshService {
     private readonly directory: CandidateDirectoryRepository,
     private readonly states: DirectoryRefreshStateRepository,
     @InjectConfig() private readonly config: AppConfig,
-  ) {}
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(DirectoryRefreshService.name);
+  }
 
   async refreshAll(context: JobContext, { requestFull }: { requestFull: boolean }): Promise<JobResult> {
     const rows: Array<{ id: string; provider: string }> = await this.dataSource.query(
@@ -127,11 +131,24 @@ export class DirectoryRefreshService {
       if (page.nextCursor === null) {
         const done = await this.states.complete(connectionId);
         const pruned = done.mode === 'full' ? await this.pruneUnseen(connectionId, done.startedAt) : undefined;
+        await this.tidyIndexes(candidates);
         return { ...base, status: 'completed', mode, pages, candidates, ...(pruned !== undefined ? { pruned } : {}) };
       }
       cursor = page.nextCursor;
     }
+    await this.tidyIndexes(candidates);
     return { ...base, status: 'continuing', mode, pages, candidates, reason: 'page cap reached; the next run continues from the saved cursor' };
+  }
+
+  /** After writing, matching should not pay for it: see CandidateDirectoryRepository.flushPendingIndexEntries. */
+  private async tidyIndexes(written: number): Promise<void> {
+    if (written === 0) return;
+    try {
+      await this.directory.flushPendingIndexEntries();
+    } catch (err) {
+      // Only speed is at stake (autovacuum does the same later); the refresh itself succeeded.
+      this.logger.warn({ err: (err as Error).message }, 'could not flush the directory indexes after a refresh');
+    }
   }
 
   /** Everything a full listing returned was refreshed after it started; the rest is no longer in the ATS. */
