@@ -57,11 +57,22 @@ export interface ListCandidatesRequest {
   /** Only candidates updated at or after this instant, where the ATS supports it. */
   updatedSince: Date | null;
   pageSize?: number;
+  /**
+   * What the adapter last asked to keep for this connection (CandidatePage.syncState), null when nothing is
+   * kept. Stored with the connection's refresh state, so any instance, and a restarted one, hands it back.
+   */
+  syncState?: string | null;
 }
 
 export interface CandidatePage {
   candidates: AtsCandidate[];
   nextCursor: string | null;
+  /**
+   * Read from the last page of a pass (nextCursor null), once the pass is complete: an opaque value to keep
+   * for the connection's next passes (e.g. an ATS sync token), null to forget what is kept, undefined to leave
+   * it as it is.
+   */
+  syncState?: string | null;
 }
 
 export type NoteVisibility = 'public' | 'private';

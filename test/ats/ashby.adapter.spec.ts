@@ -1,5 +1,5 @@
 import { AshbyAdapter } from '../../src/ats/adapters/ashby/ashby.adapter';
-import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
+import type { AtsCandidate, AtsContext, CandidatePage, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsError } from '../../src/ats/ats-error';
 import { ALL_ASHBY_PERMISSIONS, AshbyFakeServer, FakeAshbyCandidate, FakeAshbyUser } from '../fakes/ashby-fake-server';
 
@@ -179,18 +179,34 @@ describe('AshbyAdapter against a fake Ashby API', () => {
   });
 
   describe('listing', () => {
-    async function listAll(c: AtsContext, updatedSince: Date | null, pageSize = 2) {
+    /**
+     * One pass, as the directory refresh runs it: `syncState` is what was kept for the connection, handed in
+     * on every page; the result's `syncState` is what the last page asks to keep (undefined: leave it).
+     */
+    async function listAll(
+      c: AtsContext,
+      updatedSince: Date | null,
+      { pageSize = 2, syncState = null as string | null, on = adapter } = {},
+    ) {
       const ids: string[] = [];
       let cursor: string | null = null;
       let pages = 0;
+      let last: CandidatePage;
+      const midPass: Array<string | null | undefined> = [];
       do {
-        const page = await adapter.listCandidates(c, { cursor, updatedSince, pageSize });
-        ids.push(...page.candidates.map((x) => x.externalId));
-        cursor = page.nextCursor;
+        last = await on.listCandidates(c, { cursor, updatedSince, pageSize, syncState });
+        ids.push(...last.candidates.map((x) => x.externalId));
+        cursor = last.nextCursor;
+        if (cursor) midPass.push(last.syncState);
         pages++;
       } while (cursor && pages < 50);
-      return { ids, pages };
+      // Only the last page of a pass speaks about the sync state.
+      expect(midPass.every((v) => v === undefined)).toBe(true);
+      return { ids, pages, syncState: last.syncState };
     }
+    const sentTokens = (from = 0) =>
+      fake.calls('candidate.list').slice(from).map((r) => (r.body as Record<string, unknown>).syncToken);
+    const latestToken = () => `st_${Math.max(...fake.candidates.map((c) => c.changeSeq))}`;
 
     beforeEach(() => {
       for (const name of ['Ann Lee', 'Bo Chen']) fake.addCandidate({ name, updatedAt: '2020-01-01T00:00:00.000Z' });
@@ -206,30 +222,106 @@ describe('AshbyAdapter against a fake Ashby API', () => {
       expect(bodies.every((b) => b.syncToken === undefined)).toBe(true);
     });
 
-    it('runs the next pass incrementally on the sync token from the last page', async () => {
-      const passStart = new Date();
-      await listAll(ctx, null);
-      fake.touchCandidate(jane.id);
-      const { ids } = await listAll(ctx, passStart);
-      expect(ids).toEqual([jane.id]);
-      const incremental = fake.calls('candidate.list').slice(3);
-      expect((incremental[0].body as Record<string, unknown>).syncToken).toMatch(/^st_\d+$/);
+    it('hands back the sync token that ends a pass, with the time the pass began, as the state to keep', async () => {
+      const before = Date.now();
+      const { syncState } = await listAll(ctx, null);
+      const kept = JSON.parse(syncState!) as { token: string; passStartedAt: string };
+      expect(kept.token).toBe(latestToken());
+      expect(Date.parse(kept.passStartedAt)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(kept.passStartedAt)).toBeLessThanOrEqual(Date.now());
     });
 
-    it('falls back to a full pass filtered on updatedAt when Ashby says the sync token expired', async () => {
+    it('runs the next pass incrementally on the kept sync token', async () => {
       const passStart = new Date();
-      await listAll(ctx, null);
-      const token = `st_${Math.max(...fake.candidates.map((c) => c.changeSeq))}`;
+      const full = await listAll(ctx, null);
+      fake.touchCandidate(jane.id);
+      const next = await listAll(ctx, passStart, { syncState: full.syncState });
+      expect(next.ids).toEqual([jane.id]);
+      expect(sentTokens(full.pages)).toEqual([JSON.parse(full.syncState!).token]);
+      // That pass ends with a newer token, which the next one runs on.
+      expect(JSON.parse(next.syncState!).token).toBe(latestToken());
+      expect(next.syncState).not.toBe(full.syncState);
+    });
+
+    it('continues from the kept state on another adapter instance, as after a restart or on another server', async () => {
+      const passStart = new Date();
+      const full = await listAll(ctx, null);
+      fake.touchCandidate(jane.id);
+      const restarted = new AshbyAdapter();
+      const { ids } = await listAll(ctx, passStart, { syncState: full.syncState, on: restarted });
+      expect(ids).toEqual([jane.id]);
+      expect(sentTokens(full.pages)).toEqual([JSON.parse(full.syncState!).token]);
+    });
+
+    it('keeps no token in the adapter itself: without the kept state the same instance reads everything', async () => {
+      const passStart = new Date();
+      const full = await listAll(ctx, null);
+      fake.touchCandidate(jane.id);
+      const { ids } = await listAll(ctx, passStart);
+      expect(ids).toContain(jane.id);
+      expect(sentTokens(full.pages).every((t) => t === undefined)).toBe(true);
+    });
+
+    it('does not run on the kept token for a full listing or for changes since before its pass (less the slack)', async () => {
+      const full = await listAll(ctx, null);
+      const passStartedAt = Date.parse(JSON.parse(full.syncState!).passStartedAt);
+      await listAll(ctx, null, { syncState: full.syncState });
+      await listAll(ctx, new Date(passStartedAt - 16 * 60_000), { syncState: full.syncState });
+      expect(sentTokens(full.pages).every((t) => t === undefined)).toBe(true);
+      // Within the slack, the token serves.
+      const before = fake.calls('candidate.list').length;
+      await listAll(ctx, new Date(passStartedAt - 14 * 60_000), { syncState: full.syncState });
+      expect(sentTokens(before)).toEqual([JSON.parse(full.syncState!).token]);
+    });
+
+    it('falls back to a full pass filtered on updatedAt when Ashby says the sync token expired, and keeps only its fresh token', async () => {
+      const passStart = new Date();
+      const full = await listAll(ctx, null);
+      const token = JSON.parse(full.syncState!).token as string;
       fake.expireSyncToken(token);
       const old = fake.candidates.find((c) => c.name === 'Ann Lee')!;
       fake.touchCandidate(old.id);
-      const { ids } = await listAll(ctx, passStart);
+      const next = await listAll(ctx, passStart, { syncState: full.syncState });
       // Every candidate but the two seeded in 2020 counts as recently updated; Ann was just touched.
-      expect(ids).toContain(old.id);
-      expect(ids).not.toContain(fake.candidates.find((c) => c.name === 'Bo Chen')!.id);
-      const bodies = fake.calls('candidate.list').slice(3).map((r) => r.body as Record<string, unknown>);
-      expect(bodies[0].syncToken).toBe(token);
-      expect(bodies.slice(1).every((b) => b.syncToken === undefined)).toBe(true);
+      expect(next.ids).toContain(old.id);
+      expect(next.ids).not.toContain(fake.candidates.find((c) => c.name === 'Bo Chen')!.id);
+      const tokens = sentTokens(full.pages);
+      expect(tokens[0]).toBe(token);
+      expect(tokens.slice(1).every((t) => t === undefined)).toBe(true);
+      // The refused token is never handed back; the fallback pass's own token replaces it.
+      expect(JSON.parse(next.syncState!).token).toBe(latestToken());
+      expect(JSON.parse(next.syncState!).token).not.toBe(token);
+    });
+
+    it('drops the kept token on incremental_sync_too_large, and forgets it when the full pass brings no new one', async () => {
+      const passStart = new Date();
+      const full = await listAll(ctx, null);
+      fake.touchCandidate(jane.id);
+      const tooLarge = { success: false, errorInfo: { code: 'incremental_sync_too_large', message: 'Too many changes; run a full sync' } };
+      fake.http.inject({ path: '/candidate.list', fault: { kind: 'respond', response: { status: 200, body: tooLarge } } });
+      // The fallback pass runs over three pages; its last one comes without a sync token.
+      fake.http.inject({
+        path: '/candidate.list',
+        after: 2,
+        fault: { kind: 'respond', response: { status: 200, body: { success: true, results: [], moreDataAvailable: false } } },
+      });
+      const next = await listAll(ctx, passStart, { syncState: full.syncState });
+      expect(next.pages).toBe(3);
+      const tokens = sentTokens(full.pages);
+      expect(tokens).toHaveLength(4);
+      expect(tokens[0]).toBe(JSON.parse(full.syncState!).token);
+      expect(tokens.slice(1).every((t) => t === undefined)).toBe(true);
+      expect(next.syncState).toBeNull();
+    });
+
+    it('leaves the kept state alone when a pass that ran into no refusal ends without a token', async () => {
+      fake.http.inject({
+        path: '/candidate.list',
+        fault: { kind: 'respond', response: { status: 200, body: { success: true, results: [], moreDataAvailable: false } } },
+      });
+      const page = await adapter.listCandidates(ctx, { cursor: null, updatedSince: null, syncState: null });
+      expect(page).toEqual({ candidates: [], nextCursor: null });
+      expect('syncState' in page).toBe(false);
     });
 
     it('filters a full pass itself when no sync token is known yet', async () => {

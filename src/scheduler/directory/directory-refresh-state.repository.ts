@@ -9,6 +9,8 @@ export interface RefreshStateRow extends RefreshState {
   candidatesSeen: number;
   lastIncrementalAt: Date | null;
   lastError: string | null;
+  /** What the adapter asked to keep between passes (CandidatePage.syncState); opaque here. */
+  syncState: string | null;
 }
 
 /**
@@ -54,17 +56,20 @@ export class DirectoryRefreshStateRepository {
 
   /**
    * Marks the refresh complete. Its start becomes the watermark for the next incremental one; a full refresh
-   * answers the requests made before it started (a later request still stands).
+   * answers the requests made before it started (a later request still stands). The adapter's sync state is
+   * written in the same statement, so it never belongs to a pass that is not recorded as complete:
+   * a string or null replaces it, undefined leaves it.
    */
-  async complete(connectionId: string): Promise<{ mode: RefreshMode; startedAt: Date }> {
+  async complete(connectionId: string, syncState?: string | null): Promise<{ mode: RefreshMode; startedAt: Date }> {
     const rows = rowsOf<{ mode: RefreshMode; started_at: Date }>(await this.dataSource.query(
       `UPDATE directory_refresh_state SET cursor = NULL, finished_at = now(), watermark = started_at,
+         sync_state = CASE WHEN $2::boolean THEN $3::text ELSE sync_state END,
          last_full_at = CASE WHEN mode = 'full' THEN now() ELSE last_full_at END,
          last_incremental_at = CASE WHEN mode = 'incremental' THEN now() ELSE last_incremental_at END,
          full_requested_at = CASE WHEN mode = 'full' AND full_requested_at <= started_at THEN NULL ELSE full_requested_at END,
          last_error = NULL, last_error_at = NULL, updated_at = now()
        WHERE connection_id = $1 RETURNING mode, started_at`,
-      [connectionId],
+      [connectionId, syncState !== undefined, syncState ?? null],
     ));
     return { mode: rows[0]!.mode, startedAt: rows[0]!.started_at };
   }
@@ -93,5 +98,6 @@ function toRow(r: Record<string, any>): RefreshStateRow {
     pages: r.pages,
     candidatesSeen: r.candidates_seen,
     lastError: r.last_error,
+    syncState: r.sync_state ?? null,
   };
 }

@@ -91,7 +91,8 @@ export class DirectoryRefreshService {
 
   async refreshConnection(connectionId: string, adapter: AtsAdapter, signal: AbortSignal): Promise<ConnectionRefreshOutcome> {
     const base = { connectionId, provider: adapter.provider };
-    const plan = planRefresh(await this.states.get(connectionId), adapter.capabilities.incrementalListing);
+    const state = await this.states.get(connectionId);
+    const plan = planRefresh(state, adapter.capabilities.incrementalListing);
     if (plan.action === 'none') return { ...base, status: 'skipped', reason: plan.reason };
 
     let ctx: AtsContext;
@@ -102,6 +103,8 @@ export class DirectoryRefreshService {
     }
     const region = readMatchSettings(ctx.settings).defaultRegion;
     const { mode, updatedSince } = plan;
+    // Handed to every pass, full ones too: whether it serves the pass is the adapter's call.
+    const syncState = state?.syncState ?? null;
     if (plan.action === 'start') await this.states.start(connectionId, mode, updatedSince);
     // A saved cursor may have expired at the ATS: then the same listing starts over, once.
     let resumingFrom = plan.action === 'resume' ? plan.cursor : null;
@@ -113,7 +116,7 @@ export class DirectoryRefreshService {
       if (signal.aborted) return { ...base, status: 'continuing', mode, pages, candidates, reason: 'shutting down' };
       let page;
       try {
-        page = await adapter.listCandidates(ctx, { cursor, updatedSince, pageSize: this.config.DIRECTORY_PAGE_SIZE });
+        page = await adapter.listCandidates(ctx, { cursor, updatedSince, pageSize: this.config.DIRECTORY_PAGE_SIZE, syncState });
       } catch (err) {
         if (resumingFrom !== null && isAtsError(err) && (err.code === 'INVALID_REQUEST' || err.code === 'NOT_FOUND')) {
           resumingFrom = null;
@@ -129,7 +132,7 @@ export class DirectoryRefreshService {
       pages++;
       candidates += stored;
       if (page.nextCursor === null) {
-        const done = await this.states.complete(connectionId);
+        const done = await this.states.complete(connectionId, page.syncState);
         const pruned = done.mode === 'full' ? await this.pruneUnseen(connectionId, done.startedAt) : undefined;
         await this.tidyIndexes(candidates);
         return { ...base, status: 'completed', mode, pages, candidates, ...(pruned !== undefined ? { pruned } : {}) };

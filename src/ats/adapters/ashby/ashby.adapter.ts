@@ -24,6 +24,7 @@ import {
   RESTART_SYNC_CODES,
 } from './ashby-error.mapper';
 import { buildAshbyNoteHtml, containsText } from './ashby-note.formatter';
+import { decodeAshbySyncState, encodeAshbySyncState, syncTokenFor } from './ashby-sync-state';
 import type { AshbyCandidate, AshbyContact, AshbyEnvelope, AshbyNote, AshbyUser } from './ashby.types';
 
 const DEFAULT_BASE_URL = 'https://api.ashbyhq.com';
@@ -32,13 +33,6 @@ const MAX_PAGE = 100;
 /** listNotes is paged; a candidate with more notes than this is not plausible, and the bound stops a runaway loop. */
 const MAX_NOTE_PAGES = 50;
 const AUTHOR_CACHE_MS = 10 * 60_000;
-/**
- * How far before a pass began a caller's `updatedSince` may lie and still be served by that pass's sync token.
- * The directory refresh asks from five minutes before its last refresh began, read on the database clock, a
- * little before this adapter's own reading: the slack must exceed that overlap, or the token is never used.
- * What changed in between was read by the pass itself.
- */
-const SYNC_TOKEN_TOLERANCE_MS = 15 * 60_000;
 /** A candidate id that cannot exist: lets testConnection probe permissions without touching data. */
 const PROBE_CANDIDATE_ID = '00000000-0000-0000-0000-000000000000';
 const PROBE_EMAIL = 'debrief-connection-check@example.invalid';
@@ -53,6 +47,8 @@ interface ListCursor {
   f: number | null;
   /** When the pass began (ms); kept with the sync token it ends with. */
   t: number;
+  /** Set when this pass replaces a sync token Ashby refused: the kept one is forgotten when the pass ends. */
+  d?: true;
 }
 
 /**
@@ -93,11 +89,14 @@ interface ListCursor {
  *   `X-RateLimit-Scope: integration-partner` for partner-wide throttling). No number is published, so the
  *   default here is a conservative 10 requests/second; the ATS's 429 stays authoritative.
  *
- * Incremental listing: the port asks for "updated since T" while Ashby works with sync tokens. The adapter
- * keeps the token that ended the last complete pass for each connection (in memory). A later pass whose T is
- * no earlier than that pass's start (less fifteen minutes of slack for the caller's overlap and clock) runs on the
- * token; otherwise, or when Ashby rejects the token, it runs a full pass and filters on `updatedAt >= T`
- * itself, so no change is ever missed, only sometimes read the slow way.
+ * Incremental listing: the port asks for "updated since T" while Ashby works with sync tokens. The last page
+ * of a complete pass hands back, as the page's `syncState`, the token Ashby ended it with and when the pass
+ * began; the directory refresh keeps it in the database with the connection's refresh state and passes it in
+ * again, so every instance, and one that restarted, continues from it (ashby-sync-state.ts). A later pass whose
+ * T is no earlier than that pass's start (less fifteen minutes of slack for the caller's overlap and clock) runs
+ * on the token; otherwise, or when Ashby rejects the token, it runs a full pass and filters on `updatedAt >= T`
+ * itself, so no change is ever missed, only sometimes read the slow way. A rejected token is never handed back:
+ * that pass ends with Ashby's fresh token, or with `syncState: null`.
  */
 @Injectable()
 export class AshbyAdapter implements AtsAdapter {
@@ -115,7 +114,6 @@ export class AshbyAdapter implements AtsAdapter {
 
   private readonly http: AtsHttpClientFactory;
   private readonly authors = new Map<string, { id: string | null; at: number }>();
-  private readonly syncTokens = new Map<string, { token: string; passStartedAt: number }>();
 
   /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
   constructor(@Optional() rateSlots?: RateSlotStore) {
@@ -139,16 +137,16 @@ export class AshbyAdapter implements AtsAdapter {
 
   async listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage> {
     const limit = Math.min(Math.max(request.pageSize ?? MAX_PAGE, 1), MAX_PAGE);
-    const cursor = request.cursor ? decodeCursor(request.cursor) : this.newPass(ctx, request.updatedSince);
+    const cursor = request.cursor ? decodeCursor(request.cursor) : newPass(request.updatedSince, request.syncState);
     try {
       return await this.listPage(ctx, cursor, limit);
     } catch (err) {
       if (!(err instanceof AshbyApiError) || err.ashbyCode === null) throw err;
       if (RESTART_SYNC_CODES.has(err.ashbyCode) && cursor.s !== null) {
-        // The token is no longer usable: forget it and read everything, filtering on updatedAt ourselves.
-        this.syncTokens.delete(ctx.connectionId);
+        // The token is no longer usable: read everything, filtering on updatedAt ourselves, and let the pass's
+        // last page say the token is gone (its own fresh token, if Ashby gives one, takes its place).
         const since = request.updatedSince?.getTime() ?? cursor.f;
-        return this.listPage(ctx, { v: 1, c: null, s: null, f: since, t: Date.now() }, limit);
+        return this.listPage(ctx, { v: 1, c: null, s: null, f: since, t: Date.now(), d: true }, limit);
       }
       if (RESTART_CURSOR_CODES.has(err.ashbyCode) && cursor.c !== null) {
         // An expired page cursor cannot be resumed; starting the pass again re-reads, which upserts harmlessly.
@@ -290,16 +288,6 @@ export class AshbyAdapter implements AtsAdapter {
     return checks;
   }
 
-  private newPass(ctx: AtsContext, updatedSince: Date | null): ListCursor {
-    const now = Date.now();
-    if (!updatedSince) return { v: 1, c: null, s: null, f: null, t: now };
-    const stored = this.syncTokens.get(ctx.connectionId);
-    if (stored && updatedSince.getTime() >= stored.passStartedAt - SYNC_TOKEN_TOLERANCE_MS) {
-      return { v: 1, c: null, s: stored.token, f: null, t: now };
-    }
-    return { v: 1, c: null, s: null, f: updatedSince.getTime(), t: now };
-  }
-
   private async listPage(ctx: AtsContext, cursor: ListCursor, limit: number): Promise<CandidatePage> {
     const body: Record<string, unknown> = { limit };
     if (cursor.c) body.cursor = cursor.c;
@@ -313,9 +301,14 @@ export class AshbyAdapter implements AtsAdapter {
       return { candidates, nextCursor: encodeCursor({ ...cursor, c: envelope.nextCursor }) };
     }
     if (envelope.syncToken) {
-      this.syncTokens.set(ctx.connectionId, { token: envelope.syncToken, passStartedAt: cursor.t });
+      return {
+        candidates,
+        nextCursor: null,
+        syncState: encodeAshbySyncState({ token: envelope.syncToken, passStartedAt: new Date(cursor.t) }),
+      };
     }
-    return { candidates, nextCursor: null };
+    // Without a fresh token the kept one stays, unless Ashby refused it during this pass.
+    return { candidates, nextCursor: null, ...(cursor.d ? { syncState: null } : {}) };
   }
 
   /** The meeting owner's Ashby user id, else settings.userId; neither is a configuration problem. */
@@ -422,6 +415,14 @@ function toAtsError(err: unknown): AtsError {
   return isAtsError(err) ? err : new AtsError('TEMPORARY', `ashby: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }
 
+/** The first page of a pass: on the kept sync token when it serves `updatedSince`, else a (filtered) full pass. */
+function newPass(updatedSince: Date | null, syncState: string | null | undefined): ListCursor {
+  const now = Date.now();
+  const token = syncTokenFor(decodeAshbySyncState(syncState), updatedSince);
+  if (token) return { v: 1, c: null, s: token, f: null, t: now };
+  return { v: 1, c: null, s: null, f: updatedSince?.getTime() ?? null, t: now };
+}
+
 function encodeCursor(cursor: ListCursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
@@ -436,6 +437,7 @@ function decodeCursor(value: string): ListCursor {
         s: typeof parsed.s === 'string' ? parsed.s : null,
         f: typeof parsed.f === 'number' ? parsed.f : null,
         t: parsed.t,
+        ...(parsed.d === true ? { d: true as const } : {}),
       };
     }
   } catch {
