@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { logHookRoutes } from './observability/access-log';
 
 const WEBHOOK_PREFIX = '/webhooks/';
 
@@ -27,6 +28,7 @@ export async function createApp(options: AppModuleOptions & { logger?: boolean }
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  logHookRoutes(fastify);
   fastify.removeContentTypeParser(['application/json']);
   fastify.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json(;.*)?$/i,

@@ -10,7 +10,7 @@ import { AtsModule } from './ats/ats.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { ConnectionsModule } from './connections/connections.module';
 import { dataSourceOptions } from './database/data-source-options';
-import { accessLogOptions } from './observability/access-log';
+import { accessLogOptions, HOOK_LOGGED_ROUTES } from './observability/access-log';
 import { ObservabilityModule } from './observability/observability.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
@@ -50,6 +50,7 @@ export class AppModule {
           // nestjs-pino's default route, `{/*splat}`, matches no request on this Fastify adapter, which left
           // every request unlogged and without its request-scoped logger; `{*splat}` matches them all.
           forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+          exclude: HOOK_LOGGED_ROUTES,
           pinoHttp: withDestination(options.logDestination, accessLogOptions(config.LOG_LEVEL)),
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, config.DB_POOL_SIZE), migrationsRun: true }),

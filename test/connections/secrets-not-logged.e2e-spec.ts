@@ -89,6 +89,8 @@ describe('secrets never reach the logs', () => {
       outcome: 'accepted',
       syncs: 1,
     });
+    // One line per webhook request, refused ones included (three were sent).
+    expect(access.filter((entry) => entry.req.url === '/webhooks/meetings').map((entry) => entry.res.statusCode)).toEqual([200, 200, 401]);
     // Headers never reach the access log: neither the admin token nor any signature, under whatever name.
     for (const entry of access) expect(Object.keys(entry.req).sort()).toEqual(['id', 'method', 'remoteAddress', 'url', 'userAgent'].filter((k) => k in entry.req));
     for (const header of ['authorization', 'webhook-signature', 'x-signature', 'webhook-id']) expect(output).not.toContain(`"${header}"`);
