@@ -9,6 +9,43 @@ export function ownerNameKey(name: string | null | undefined): string | null {
   return n ? n : null;
 }
 
+/** "First Last" as `ownerNameKey` compares it, for ATSs that keep the two apart (a missing part is left out). */
+export function fullNameKey(first: string | null | undefined, last: string | null | undefined): string | null {
+  return ownerNameKey(`${first ?? ''} ${last ?? ''}`);
+}
+
+/** One page of an ATS's users, and where the next one starts (null after the last). */
+export interface UserPage<T, C> {
+  users: T[];
+  next: C | null;
+}
+
+/**
+ * The one user an ATS's listing holds under the owner's name (`name`, an `ownerNameKey`), among those who may
+ * author notes. Never a guess: namesakes give null (the reading stops at the second one), and so does a listing
+ * still going after `maxPages` pages, since a namesake could be on a page not read. That bound keeps one lookup
+ * from reading a huge organisation's every user; the owner then falls back to the configured author.
+ */
+export async function soleUserNamed<T, C>(options: {
+  name: string;
+  nameOf: (user: T) => string | null;
+  canAuthor: (user: T) => boolean;
+  maxPages: number;
+  readPage: (cursor: C | null) => Promise<UserPage<T, C>>;
+}): Promise<T | null> {
+  const { name, nameOf, canAuthor, maxPages, readPage } = options;
+  const matches: T[] = [];
+  let cursor: C | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const { users, next }: UserPage<T, C> = await readPage(cursor);
+    matches.push(...users.filter((u) => canAuthor(u) && ownerNameKey(nameOf(u)) === name));
+    if (matches.length > 1) return null;
+    if (next === null) return matches[0] ?? null;
+    cursor = next;
+  }
+  return null;
+}
+
 /**
  * Resolves the meeting owner to the ATS user who authors a note: the adapter's own lookup (by e-mail, then by
  * exact name), shared by concurrent callers and cached per connection for ten minutes — misses too, so an unknown owner costs one lookup, not

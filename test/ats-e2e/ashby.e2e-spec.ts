@@ -75,7 +75,7 @@ describe('Ashby end to end: webhook → service → RPC API fake', () => {
     expect(await directoryName(service.db, connectionId, other.id)).toBe('Otto Person');
   });
 
-  it('files the seed sample once on the candidate from the directory, as HTML with the marker, by the fallback user', async () => {
+  it('files the seed sample once on the candidate from the directory, as HTML with the marker, by the owner found by name', async () => {
     const searchesBefore = fake.calls('candidate.search').length;
     await deliver(service.app, seedPayload(SEED.eventId));
     // The directory was decisive: no live search was spent.
@@ -83,8 +83,9 @@ describe('Ashby end to end: webhook → service → RPC API fake', () => {
     const notes = notesOf(SEED.eventId);
     expect(notes).toHaveLength(1);
     const [note] = notes;
-    // The seed names its owner but gives no e-mail, which is how Ashby users are found: the fallback user writes.
-    expect(note).toMatchObject({ candidateId: firstLastId, authorId: fallbackId, isPrivate: false, contentType: 'text/html', sendNotifications: false });
+    // The seed names its owner but gives no e-mail: the one enabled Ashby user of that name writes.
+    expect(note).toMatchObject({ candidateId: firstLastId, authorId: ownerId, isPrivate: false, contentType: 'text/html', sendNotifications: false });
+    expect(fake.calls('user.list')).toHaveLength(1);
     expect(note.content).toContain('<a href="https://api.provider.com/v1/recordings/abc123.mp4">');
     expect(note.content).toMatch(/<b>|<ul>|<li>/);
     for (const text of ['Project Sync: Q4 Roadmap', 'Discussed budget and timeline for the upcoming launch.', markerOf(SEED.eventId)]) {
@@ -93,7 +94,7 @@ describe('Ashby end to end: webhook → service → RPC API fake', () => {
 
     const sync = await syncOf(service.app, SEED.eventId);
     expectSynced(sync, firstLastId, note.id);
-    expect(sync.note).toMatchObject({ visibility: 'public', authorId: fallbackId });
+    expect(sync.note).toMatchObject({ visibility: 'public', authorId: ownerId });
 
     await deliver(service.app, seedPayload(SEED.eventId), 'duplicate');
     expect(notesOf(SEED.eventId)).toHaveLength(1);

@@ -62,7 +62,7 @@ describe('Bullhorn end to end: webhook → service → REST fake', () => {
     await expectConnectionChecksPass(service.app, connectionId);
   });
 
-  it('files the seed sample once on the candidate found by phone, as HTML with the marker and the sync as external id', async () => {
+  it('files the seed sample once on the candidate found by phone, as HTML with the marker and the sync as external id, by the owner found by name', async () => {
     await deliver(service.app, seedPayload(SEED.eventId));
     const notes = notesOf(SEED.eventId);
     expect(notes).toHaveLength(1);
@@ -70,7 +70,8 @@ describe('Bullhorn end to end: webhook → service → REST fake', () => {
     const sync = await syncOf(service.app, SEED.eventId);
     expect(note).toMatchObject({
       personReference: { id: FIRST_LAST },
-      commentingPerson: { id: FALLBACK_USER },
+      // The seed names its owner but gives no e-mail: the one CorporateUser of that name writes.
+      commentingPerson: { id: OWNER_USER },
       action: 'Meeting',
       externalID: `debrief-${sync.id}`,
     });
@@ -81,7 +82,7 @@ describe('Bullhorn end to end: webhook → service → REST fake', () => {
     }
     expectSynced(sync, String(FIRST_LAST), String(note.id));
     expect(sync.match.decision).toBe('matched');
-    expect(sync.note).toMatchObject({ visibility: 'public', authorId: String(FALLBACK_USER) });
+    expect(sync.note).toMatchObject({ visibility: 'public', authorId: String(OWNER_USER) });
 
     await deliver(service.app, seedPayload(SEED.eventId), 'duplicate');
     expect(notesOf(SEED.eventId)).toHaveLength(1);

@@ -390,6 +390,89 @@ describe('AshbyAdapter against a fake Ashby API', () => {
     });
   });
 
+  describe('meeting owner by name', () => {
+    const byName = (name: string, email: string | null = null, n = 1) =>
+      draft({ author: { name, email }, referenceMarker: `[debrief-ref:n${n}]`, idempotencyKey: `evt_n${n}:conn-ashby` });
+    const actingAs = () => fake.calls('candidate.createNote').map((r) => r.headers['x-on-behalf-of']);
+    const fallbackCtx = () => withSettings({ userId: fallback.id });
+
+    it('finds the owner by exact name when the webhook gives no e-mail', async () => {
+      const created = await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('  rita   RECRUITER '));
+      expect(actingAs()).toEqual([owner.id]);
+      expect(created.authorId).toBe(owner.id);
+      expect(fake.calls('user.search')).toHaveLength(0);
+      expect(fake.calls('user.list').map((r) => r.body)).toEqual([{ limit: 100 }]);
+    });
+
+    it('tries the e-mail first, then the name when Ashby does not know the e-mail', async () => {
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter', 'rita@personal.example'));
+      expect(actingAs()).toEqual([owner.id]);
+      expect(fake.calls('user.search').map((r) => r.body)).toEqual([{ email: 'rita@personal.example' }]);
+      expect(fake.calls('user.list')).toHaveLength(1);
+    });
+
+    it('does not list users when the e-mail finds the owner', async () => {
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Someone Else', 'rita.recruiter@acme.test'));
+      expect(actingAs()).toEqual([owner.id]);
+      expect(fake.calls('user.list')).toHaveLength(0);
+    });
+
+    it('follows user.list cursors to find the owner on a later page', async () => {
+      fake.usersPageSize = 1;
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Debrief Bot'));
+      expect(actingAs()).toEqual([fallback.id]);
+      const cursors = fake.calls('user.list').map((r) => (r.body as Record<string, unknown>).cursor);
+      expect(cursors).toEqual([undefined, 'users_1', 'users_2']);
+    });
+
+    it('writes as the fallback author when two enabled users share the name, never guessing', async () => {
+      fake.addUser({ email: 'rita.r@acme.test', firstName: 'Rita', lastName: 'Recruiter' });
+      const created = await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter'));
+      expect(actingAs()).toEqual([fallback.id]);
+      expect(created.authorId).toBe(fallback.id);
+    });
+
+    it('ignores a disabled user of that name, even when Ashby lists deactivated users', async () => {
+      const retired = { id: 'user-retired', firstName: 'Rita', lastName: 'Recruiter', email: 'old@acme.test', isEnabled: false };
+      fake.http.inject({
+        path: '/user.list',
+        fault: { kind: 'respond', response: { status: 200, body: { success: true, results: [retired, owner], moreDataAvailable: false } } },
+      });
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter'));
+      expect(actingAs()).toEqual([owner.id]);
+
+      fake.addUser({ email: 'sam@acme.test', firstName: 'Sam', lastName: 'Gone', isEnabled: false });
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Sam Gone', null, 2));
+      expect(actingAs()).toEqual([owner.id, fallback.id]);
+    });
+
+    it('lists the users once for many notes by the same owner, and once for an unknown one', async () => {
+      await Promise.all([1, 2, 3].map((n) => adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter', null, n))));
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('rita recruiter', null, 4));
+      expect(actingAs()).toEqual(Array(4).fill(owner.id));
+      expect(fake.calls('user.list')).toHaveLength(1);
+
+      for (const n of [5, 6]) await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Pat Outsider', null, n));
+      expect(actingAs().slice(4)).toEqual([fallback.id, fallback.id]);
+      expect(fake.calls('user.list')).toHaveLength(2);
+    });
+
+    it('reads at most five pages of users, then leaves the note to the fallback author', async () => {
+      fake.usersPageSize = 2;
+      for (let i = 0; i < 8; i++) fake.addUser({ email: `filler${i}@acme.test`, firstName: 'Filler', lastName: `No${i}` });
+      fake.addUser({ email: 'late@acme.test', firstName: 'Lou', lastName: 'Late' });
+      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Lou Late'));
+      expect(actingAs()).toEqual([fallback.id]);
+      expect(fake.calls('user.list')).toHaveLength(5);
+    });
+
+    it('falls back without an error when the key may not list users', async () => {
+      const c = withSettings({ userId: fallback.id }, { apiKey: 'key-no-org' });
+      await adapter.createNote(c, asCandidate(jane), byName('Rita Recruiter'));
+      expect(fake.notesOf(jane.id)[0].authorId).toBe(fallback.id);
+    });
+  });
+
   describe('uncertain outcomes', () => {
     it('returns the stored note when the answer times out after Ashby stored it, without posting twice', async () => {
       fake.http.inject({ path: '/candidate.createNote', fault: { kind: 'hang' }, afterHandling: true });

@@ -349,6 +349,95 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
     });
   });
 
+  describe('meeting owner by name', () => {
+    const byName = (name: string, email: string | null = null, n = 1) =>
+      draft({ author: { name, email }, idempotencyKey: `${KEY}:n${n}` });
+    const authors = () => fake.restCalls('PUT', 'entity/Note').map((r) => (r.body as { commentingPerson: { id: number } }).commentingPerson.id);
+    const userQueries = () => fake.restCalls('GET', 'query/CorporateUser').map((r) => r.query.get('where'));
+    const fallbackCtx = () => withSettings({ userId: '99' });
+
+    it('finds the owner by exact first and last name when the webhook gives no e-mail', async () => {
+      const created = await adapter.createNote(fallbackCtx(), candidate(101), byName(' Rita  RECRUITER'));
+      expect(authors()).toEqual([45]);
+      expect(created.authorId).toBe('45');
+      expect(userQueries()).toEqual(["((firstName='rita' AND lastName='recruiter')) AND enabled=true AND isDeleted=false"]);
+    });
+
+    it('tries the e-mail first, then the name when no CorporateUser has the e-mail', async () => {
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter', 'rita@personal.example'));
+      expect(authors()).toEqual([45]);
+      expect(userQueries()).toEqual(["email='rita@personal.example'", expect.stringContaining("firstName='rita'")]);
+    });
+
+    it('writes as the fallback author when two users share the name, never guessing', async () => {
+      fake.addUser({ id: 46, email: 'rita.r@acme.test', firstName: 'Rita', lastName: 'Recruiter' });
+      const created = await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
+      expect(authors()).toEqual([99]);
+      expect(created.authorId).toBe('99');
+    });
+
+    it('ignores disabled and deleted users of that name', async () => {
+      fake.addUser({ id: 47, email: 'rita.old@acme.test', firstName: 'Rita', lastName: 'Recruiter', enabled: false });
+      fake.addUser({ id: 48, email: 'rita.gone@acme.test', firstName: 'Rita', lastName: 'Recruiter', isDeleted: true });
+      fake.addUser({ id: 49, email: 'sam@acme.test', firstName: 'Sam', lastName: 'Gone', enabled: false });
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('Sam Gone', null, 2));
+      expect(authors()).toEqual([45, 99]);
+    });
+
+    it('ignores a disabled user even when Bullhorn answers without applying the filter', async () => {
+      fake.http.inject({
+        method: 'GET',
+        path: '/rest-services/corp1/query/CorporateUser',
+        fault: {
+          kind: 'respond',
+          response: {
+            status: 200,
+            body: { start: 0, count: 2, data: [{ id: 47, firstName: 'Rita', lastName: 'Recruiter', enabled: false, isDeleted: false }, { id: 45, firstName: 'Rita', lastName: 'Recruiter', enabled: true, isDeleted: false }] },
+          },
+        },
+      });
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
+      expect(authors()).toEqual([45]);
+    });
+
+    it('finds a name with an apostrophe, quoted as JPQL wants', async () => {
+      fake.addUser({ id: 50, email: 'sinead@acme.test', firstName: 'Sinéad', lastName: "O'Brien" });
+      await adapter.createNote(fallbackCtx(), candidate(101), byName("Sinéad O'Brien"));
+      expect(authors()).toEqual([50]);
+      expect(userQueries()).toEqual([expect.stringContaining("lastName='o''brien'")]);
+    });
+
+    it('asks Bullhorn once for many notes by the same owner, and once for an unknown one', async () => {
+      await Promise.all([1, 2, 3].map((n) => adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter', null, n))));
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('rita recruiter', null, 4));
+      expect(authors()).toEqual([45, 45, 45, 45]);
+      expect(userQueries()).toHaveLength(1);
+
+      for (const n of [5, 6]) await adapter.createNote(fallbackCtx(), candidate(101), byName('Pat Outsider', null, n));
+      expect(authors().slice(4)).toEqual([99, 99]);
+      expect(userQueries()).toHaveLength(2);
+    });
+
+    it('reads at most five pages of users, then leaves the note to the fallback author', async () => {
+      // A one-word name matches every user with it as first or last name; the one named just "Alex" comes last.
+      for (let i = 0; i < 260; i++) fake.addUser({ id: 1000 + i, email: `alex${i}@acme.test`, firstName: 'Alex', lastName: `L${i}` });
+      fake.addUser({ id: 5000, email: 'alex@acme.test', firstName: 'Alex', lastName: '' });
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('Alex'));
+      expect(authors()).toEqual([99]);
+      const pages = fake.restCalls('GET', 'query/CorporateUser').map((r) => [r.query.get('start'), r.query.get('count'), r.query.get('orderBy')]);
+      expect(pages).toEqual([0, 50, 100, 150, 200].map((start) => [String(start), '50', 'id']));
+    });
+
+    it('pages through users to the end within the bound', async () => {
+      for (let i = 0; i < 60; i++) fake.addUser({ id: 1000 + i, email: `alex${i}@acme.test`, firstName: 'Alex', lastName: `L${i}` });
+      fake.addUser({ id: 5000, email: 'alex@acme.test', firstName: 'Alex', lastName: '' });
+      await adapter.createNote(fallbackCtx(), candidate(101), byName('Alex'));
+      expect(authors()).toEqual([5000]);
+      expect(fake.restCalls('GET', 'query/CorporateUser')).toHaveLength(2);
+    });
+  });
+
   describe('uncertain outcomes', () => {
     it('returns the stored note when the answer times out after Bullhorn stored it, without a duplicate', async () => {
       fake.http.inject({ method: 'PUT', path: '/rest-services/corp1/entity/Note', fault: { kind: 'hang' }, afterHandling: true });

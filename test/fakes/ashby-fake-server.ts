@@ -45,13 +45,15 @@ const ENDPOINT_PERMISSION: Record<string, AshbyPermission> = {
   'candidate.listNotes': 'candidatesRead',
   'candidate.createNote': 'candidatesWrite',
   'user.search': 'organizationRead',
+  'user.list': 'organizationRead',
   'user.info': 'organizationRead',
 };
 
 /**
  * A local stand-in for Ashby's RPC API: Basic auth with per-key permissions, the versioned Accept header,
  * failures as HTTP 200 + `success: false`, cursor paging with sync tokens on the last page, notes restricted
- * to Ashby's HTML tags and attributed to `X-On-Behalf-Of`.
+ * to Ashby's HTML tags and attributed to `X-On-Behalf-Of`, users found by e-mail (`user.search`) or listed
+ * (`user.list`, enabled users only unless `includeDeactivated`).
  */
 export class AshbyFakeServer {
   readonly http = new FakeHttpServer((req) => this.handle(req));
@@ -61,6 +63,8 @@ export class AshbyFakeServer {
   readonly notes: FakeAshbyNote[] = [];
   /** listNotes pages are this small so lookups must follow cursors. */
   notesPageSize = 2;
+  /** user.list pages hold at most this many users (Ashby: the request's `limit`, at most 100). */
+  usersPageSize = 100;
   private changeSeq = 0;
   private readonly expiredSyncTokens = new Set<string>();
 
@@ -169,6 +173,8 @@ export class AshbyFakeServer {
         return this.createNote(body, req, keyInfo.ownerId);
       case 'user.search':
         return ok(this.users.filter((u) => u.email.toLowerCase() === String(body.email ?? '').toLowerCase()));
+      case 'user.list':
+        return this.listUsers(body);
       case 'user.info': {
         const user = this.users.find((u) => u.id === body.userId);
         return user ? ok(user) : failure('user_not_found', 'User not found');
@@ -227,6 +233,32 @@ export class AshbyFakeServer {
         ...(more
           ? { nextCursor: Buffer.from(JSON.stringify({ o: offset + limit, s: snapshot })).toString('base64url') }
           : { syncToken: `st_${snapshot}` }),
+      },
+    };
+  }
+
+  /** Enabled users only unless `includeDeactivated`; cursor pages, the sync token on the last page. */
+  private listUsers(body: Record<string, unknown>): FakeResponse {
+    const limit = body.limit === undefined ? 100 : Number(body.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return { status: 200, body: { success: false, errors: [{ message: 'limit must be between 1 and 100', parameter: 'limit' }] } };
+    }
+    let offset = 0;
+    if (body.cursor !== undefined && body.cursor !== null) {
+      const m = /^users_(\d+)$/.exec(String(body.cursor));
+      if (!m) return failure('invalid_next_cursor', 'The cursor cannot be decoded');
+      offset = Number(m[1]);
+    }
+    const size = Math.min(limit, this.usersPageSize);
+    const all = this.users.filter((u) => u.isEnabled || body.includeDeactivated === true);
+    const more = offset + size < all.length;
+    return {
+      status: 200,
+      body: {
+        success: true,
+        results: all.slice(offset, offset + size),
+        moreDataAvailable: more,
+        ...(more ? { nextCursor: `users_${offset + size}` } : { syncToken: `ust_${this.users.length}` }),
       },
     };
   }

@@ -61,7 +61,7 @@ class BadRequest extends Error {
  * A local stand-in for Bullhorn: the OAuth server-side login (authorize → 302 with code, token with rotating
  * refresh tokens, 10-minute access tokens), REST `/login` → BhRestToken + restUrl, session errors (412 when
  * the token is missing, 401 when it is bad or expired), Lucene `search/Candidate` over phones as typed,
- * JPQL `query/{Entity}`, `PUT entity/Note` (PUT creates), `ratelimit-*` headers and Bullhorn's error bodies.
+ * JPQL `query/{Entity}` (AND, OR, parentheses; start/count), `PUT entity/Note` (PUT creates), `ratelimit-*` headers and Bullhorn's error bodies.
  */
 export class BullhornFakeServer {
   readonly http = new FakeHttpServer((req) => this.handle(req));
@@ -274,14 +274,24 @@ export class BullhornFakeServer {
     };
   }
 
+  /** JPQL `query/{Entity}`: where, fields, start/count (count at most 500), orderBy on one field. No total. */
   private query(req: RecordedRequest, known: Set<string>, records: Array<Record<string, unknown>>): FakeResponse {
     const where = req.query.get('where');
     if (!where) throw new BadRequest('where is required');
     const fields = requestedFields(req, known);
-    const conditions = parseJpql(where, known);
-    const count = Number(req.query.get('count') ?? 20);
-    const matched = records.filter((r) => conditions.every(([field, value]) => equalsLoose(r[field], value))).slice(0, count);
-    return { status: 200, body: { start: 0, count: matched.length, data: matched.map((r) => pick(r, fields)) } };
+    const predicate = parseJpql(where, known);
+    const start = Number(req.query.get('start') ?? 0);
+    const count = Math.min(Number(req.query.get('count') ?? 20), 500);
+    const orderBy = req.query.get('orderBy');
+    const matched = records.filter(predicate);
+    if (orderBy) {
+      const desc = orderBy.startsWith('-');
+      const field = desc ? orderBy.slice(1) : orderBy;
+      if (!known.has(field)) throw new BadRequest(`Invalid orderBy field: ${field}`);
+      matched.sort((a, b) => (a[field] === b[field] ? 0 : (a[field] as number) < (b[field] as number) ? -1 : 1) * (desc ? -1 : 1));
+    }
+    const page = matched.slice(start, start + count);
+    return { status: 200, body: { start, count: page.length, data: page.map((r) => pick(r, fields)) } };
   }
 
   private putNote(req: RecordedRequest): FakeResponse {
@@ -355,16 +365,64 @@ function equalsLoose(actual: unknown, expected: string | number | boolean): bool
   return actual === expected;
 }
 
-/** `field = value [AND field = value]…` — the part of JPQL this adapter's lookups use. */
-function parseJpql(where: string, known: Set<string>): Array<[string, string | number | boolean]> {
-  return where.split(/\s+AND\s+/i).map((clause) => {
-    const m = /^\s*([A-Za-z0-9_]+)\s*=\s*('(?:[^']|'')*'|-?\d+|true|false)\s*$/.exec(clause);
-    if (!m) throw new BadRequest(`Cannot parse where clause: ${clause}`);
-    if (!known.has(m[1])) throw new BadRequest(`Invalid field in where clause: ${m[1]}`);
-    const raw = m[2];
-    const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw === 'true' ? true : raw === 'false' ? false : Number(raw);
-    return [m[1], value];
-  });
+type JpqlToken = { t: '(' | ')' | 'AND' | 'OR' } | { t: 'cond'; field: string; value: string | number | boolean };
+type RecordPredicate = (r: Record<string, unknown>) => boolean;
+
+/**
+ * `field = value` conditions joined by AND / OR, with parentheses — the part of JPQL this adapter's lookups use.
+ * Strings are single-quoted with '' for a quote; a stray quote fails the parse, as the database would refuse it.
+ */
+function parseJpql(where: string, known: Set<string>): RecordPredicate {
+  const tokens: JpqlToken[] = [];
+  let rest = where;
+  while ((rest = rest.replace(/^\s+/, '')) !== '') {
+    const paren = /^[()]/.exec(rest);
+    const op = /^(AND|OR)(?=[\s(]|$)/i.exec(rest);
+    const cond = /^([A-Za-z0-9_]+)\s*=\s*('(?:[^']|'')*'|-?\d+|true|false)(?=[\s)]|$)/.exec(rest);
+    if (paren) tokens.push({ t: paren[0] as '(' | ')' });
+    else if (op) tokens.push({ t: op[1].toUpperCase() as 'AND' | 'OR' });
+    else if (cond) {
+      if (!known.has(cond[1])) throw new BadRequest(`Invalid field in where clause: ${cond[1]}`);
+      const raw = cond[2];
+      const value = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'") : raw === 'true' ? true : raw === 'false' ? false : Number(raw);
+      tokens.push({ t: 'cond', field: cond[1], value });
+    } else throw new BadRequest(`Cannot parse where clause near: ${rest.slice(0, 30)}`);
+    rest = rest.slice((paren ?? op ?? cond)![0].length);
+  }
+  let i = 0;
+  const or = (): RecordPredicate => {
+    let left = and();
+    while (tokens[i]?.t === 'OR') {
+      i++;
+      const l = left;
+      const r = and();
+      left = (rec) => l(rec) || r(rec);
+    }
+    return left;
+  };
+  const and = (): RecordPredicate => {
+    let left = operand();
+    while (tokens[i]?.t === 'AND') {
+      i++;
+      const l = left;
+      const r = operand();
+      left = (rec) => l(rec) && r(rec);
+    }
+    return left;
+  };
+  const operand = (): RecordPredicate => {
+    const token = tokens[i++];
+    if (token?.t === '(') {
+      const inner = or();
+      if (tokens[i++]?.t !== ')') throw new BadRequest(`Missing ) in where clause: ${where}`);
+      return inner;
+    }
+    if (token?.t === 'cond') return (rec) => equalsLoose(rec[token.field], token.value);
+    throw new BadRequest(`Cannot parse where clause: ${where}`);
+  };
+  const predicate = or();
+  if (i !== tokens.length) throw new BadRequest(`Cannot parse where clause: ${where}`);
+  return predicate;
 }
 
 type LuceneToken = { t: '(' | ')' | 'AND' | 'OR' | 'NOT' } | { t: 'term'; field: string; raw: string };

@@ -12,6 +12,7 @@ import {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
@@ -32,7 +33,11 @@ const ACCEPT = 'application/json; version=1';
 const MAX_PAGE = 100;
 /** listNotes is paged; a candidate with more notes than this is not plausible, and the bound stops a runaway loop. */
 const MAX_NOTE_PAGES = 50;
-const AUTHOR_CACHE_MS = 10 * 60_000;
+/**
+ * Ashby finds users by e-mail only, so an owner known by name alone means listing users. Five pages of a hundred
+ * cover most organisations; past that the lookup gives up (fallback author) rather than read every user.
+ */
+const MAX_USER_PAGES = 5;
 /** A candidate id that cannot exist: lets testConnection probe permissions without touching data. */
 const PROBE_CANDIDATE_ID = '00000000-0000-0000-0000-000000000000';
 const PROBE_EMAIL = 'debrief-connection-check@example.invalid';
@@ -57,7 +62,7 @@ interface ListCursor {
  * Operator contract:
  * - credentials `{ apiKey }`: HTTP Basic with the key as username and an empty password. The key needs
  *   Candidates read + write (candidate.search, .list, .listNotes, .createNote) and Organization read
- *   (user.search, user.info, to author notes as the meeting owner).
+ *   (user.search, user.list, user.info, to author notes as the meeting owner).
  * - settings.baseUrl: default `https://api.ashbyhq.com` (tests point it at a local fake).
  * - settings.userId: Ashby user id that authors notes when the meeting owner is not an Ashby user.
  *   Private notes are only visible to users (and keys) allowed to see private fields; the reference-marker
@@ -78,7 +83,9 @@ interface ListCursor {
  *   what was stored, so the reference marker is looked for raw and HTML-escaped. With `X-On-Behalf-Of`,
  *   createNote and listNotes apply the acting user's "can see private fields" permission
  *   (changelog 2026-11-10-fix-on-behalf-of-private-notes-and-emails).
- * - `user.search {email}` answers `results: User[]` (simstudioai/sim ashby search-users tool).
+ * - `user.search {email}` answers `results: User[]` (simstudioai/sim ashby search-users tool); it takes no name.
+ * - `user.list {cursor, limit}` pages like candidate.list and returns enabled users only unless asked for
+ *   `includeDeactivated` (developers.ashbyhq.com/reference/userlist); User has `firstName`/`lastName`, no one name.
  * - `candidate.list` pages with `cursor`/`nextCursor`/`moreDataAvailable`; the `syncToken` comes only on the
  *   last page of a pass and, sent back, returns only what changed since (developers.ashbyhq.com/docs/sync and
  *   /docs/pagination-and-incremental-sync). Expired or undecodable tokens fail with `sync_token_expired` /
@@ -113,7 +120,8 @@ export class AshbyAdapter implements AtsAdapter {
   };
 
   private readonly http: AtsHttpClientFactory;
-  private readonly authors = new Map<string, { id: string | null; at: number }>();
+  /** Owner lookups, including misses, so a run of one owner's meetings does not list the users again. */
+  private readonly owners = new OwnerResolver(ASHBY_PROVIDER, 'an Ashby user');
 
   /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
   constructor(@Optional() rateSlots?: RateSlotStore) {
@@ -157,7 +165,7 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
-    const authorId = await this.resolveAuthor(ctx, draft.author.email);
+    const authorId = await this.resolveAuthor(ctx, draft.author);
     const isPrivate = draft.visibility === 'private';
     const sent = {
       candidateId: candidate.externalId,
@@ -186,7 +194,7 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
-    const authorId = await this.resolveAuthor(ctx, draft.author.email).catch(() => null);
+    const authorId = await this.resolveAuthor(ctx, draft.author).catch(() => null);
     return this.lookupNote(ctx, candidate.externalId, draft.referenceMarker, authorId);
   }
 
@@ -311,41 +319,53 @@ export class AshbyAdapter implements AtsAdapter {
     return { candidates, nextCursor: null, ...(cursor.d ? { syncState: null } : {}) };
   }
 
-  /** The meeting owner's Ashby user id, else settings.userId; neither is a configuration problem. */
-  private async resolveAuthor(ctx: AtsContext, email: string | null): Promise<string> {
-    const owner = email?.trim().toLowerCase();
-    if (owner) {
-      const key = `${ctx.connectionId}:${owner}`;
-      const cached = this.authors.get(key);
-      let id: string | null;
-      if (cached && Date.now() - cached.at < AUTHOR_CACHE_MS) {
-        id = cached.id;
-      } else {
-        id = await this.lookupUser(ctx, owner);
-        this.authors.set(key, { id, at: Date.now() });
-      }
-      if (id) return id;
-    }
-    const fallback = readString(ctx.settings.userId);
-    if (fallback) return fallback;
-    throw new AtsError(
-      'CONFIGURATION',
-      'ashby: the meeting owner is not an Ashby user and settings.userId (fallback author) is not set',
+  /** The meeting owner's Ashby user id: by e-mail, then by exact name, then settings.userId. */
+  private resolveAuthor(ctx: AtsContext, author: NoteDraft['author']): Promise<string> {
+    return this.owners.resolve(ctx, author, readString(ctx.settings.userId), (email, name) =>
+      this.lookUpOwner(ctx, email, name),
     );
   }
 
-  private async lookupUser(ctx: AtsContext, email: string): Promise<string | null> {
+  private async lookUpOwner(ctx: AtsContext, email: string | null, name: string | null): Promise<string | null> {
     try {
-      const envelope = await this.rpc<AshbyUser[] | AshbyUser>(ctx, 'user.search', { email });
-      const users = Array.isArray(envelope.results) ? envelope.results : envelope.results ? [envelope.results] : [];
-      const enabled = users.filter((u) => u?.id && u.isEnabled !== false);
-      const exact = enabled.find((u) => (u.email ?? '').toLowerCase() === email);
-      return (exact ?? enabled[0])?.id ?? null;
+      if (email) {
+        const id = await this.findUserByEmail(ctx, email);
+        if (id) return id;
+      }
+      return name ? await this.findUserByName(ctx, name) : null;
     } catch (err) {
       // Without Organization read the owner cannot be resolved; the fallback author still lets the note through.
       if (isAtsError(err) && (err.code === 'PERMISSION_DENIED' || err.code === 'NOT_FOUND')) return null;
       throw err;
     }
+  }
+
+  private async findUserByEmail(ctx: AtsContext, email: string): Promise<string | null> {
+    const envelope = await this.rpc<AshbyUser[] | AshbyUser>(ctx, 'user.search', { email });
+    const users = Array.isArray(envelope.results) ? envelope.results : envelope.results ? [envelope.results] : [];
+    const enabled = users.filter((u) => u?.id && isEnabledUser(u));
+    const exact = enabled.find((u) => (u.email ?? '').toLowerCase() === email);
+    return (exact ?? enabled[0])?.id ?? null;
+  }
+
+  private async findUserByName(ctx: AtsContext, name: string): Promise<string | null> {
+    const user = await soleUserNamed<AshbyUser, string>({
+      name,
+      nameOf: (u) => fullNameKey(u.firstName, u.lastName),
+      // user.list leaves deactivated users out already; checked again, as a disabled user cannot act.
+      canAuthor: (u) => Boolean(u?.id) && isEnabledUser(u),
+      maxPages: MAX_USER_PAGES,
+      readPage: async (cursor) => {
+        const body: Record<string, unknown> = { limit: MAX_PAGE };
+        if (cursor) body.cursor = cursor;
+        const envelope = await this.rpc<AshbyUser[]>(ctx, 'user.list', body);
+        return {
+          users: envelope.results ?? [],
+          next: envelope.moreDataAvailable && envelope.nextCursor ? envelope.nextCursor : null,
+        };
+      },
+    });
+    return user?.id ?? null;
   }
 
   private async rpc<T>(
@@ -382,6 +402,10 @@ export class AshbyAdapter implements AtsAdapter {
   private client(ctx: AtsContext): AtsHttpClient {
     return this.http.forContext(ctx, readNumber(ctx.settings.timeoutMs));
   }
+}
+
+function isEnabledUser(user: AshbyUser): boolean {
+  return user.isEnabled !== false;
 }
 
 function toCandidate(raw: AshbyCandidate): AtsCandidate {

@@ -1,4 +1,4 @@
-import { emailQuery, luceneDate, luceneQuote, jpqlString, nameQuery, phoneQuery, phoneVariants } from './bullhorn-query.builder';
+import { corporateUserNameWhere, emailQuery, luceneDate, luceneQuote, jpqlString, nameQuery, phoneQuery, phoneVariants } from './bullhorn-query.builder';
 
 describe('Bullhorn query building', () => {
   it('spells a number the ways people type it', () => {
@@ -24,6 +24,23 @@ describe('Bullhorn query building', () => {
     expect(nameQuery("Sinéad  O'Brien")).toBe('name:"Sinéad O\'Brien" AND isDeleted:false');
     expect(emailQuery('a@b.c')).toBe('(email:"a@b.c" OR email2:"a@b.c" OR email3:"a@b.c") AND isDeleted:false');
     expect(jpqlString("o'brien@x.test")).toBe("'o''brien@x.test'");
+  });
+
+  it('asks for CorporateUsers under every split of the owner\'s name into first and last name, enabled and not deleted', () => {
+    expect(corporateUserNameWhere('alex rivers')).toBe(
+      "((firstName='alex' AND lastName='rivers')) AND enabled=true AND isDeleted=false",
+    );
+    expect(corporateUserNameWhere(' mary  ann smith ')).toBe(
+      "((firstName='mary' AND lastName='ann smith') OR (firstName='mary ann' AND lastName='smith')) AND enabled=true AND isDeleted=false",
+    );
+    expect(corporateUserNameWhere('cher')).toBe("(firstName='cher' OR lastName='cher') AND enabled=true AND isDeleted=false");
+    expect(corporateUserNameWhere('  ')).toBeNull();
+  });
+
+  it('quotes a name with an apostrophe as a JPQL string', () => {
+    expect(corporateUserNameWhere("sinéad o'brien")).toBe(
+      "((firstName='sinéad' AND lastName='o''brien')) AND enabled=true AND isDeleted=false",
+    );
   });
 
   it('formats index dates as yyyyMMddHHmmss in UTC', () => {

@@ -20,6 +20,27 @@ export function jpqlString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/**
+ * JPQL for the CorporateUsers who may carry a meeting owner's name (a `query/CorporateUser` where clause;
+ * CorporateUser is not in the search index). The owner's name is one string while Bullhorn keeps first and last
+ * names apart, so every split into first and last name is asked for ("Mary Ann Smith" may be Mary Ann + Smith or
+ * Mary + Ann Smith); a one-word name may be either. The caller still compares whole names: this only narrows
+ * what Bullhorn sends back. Only users who may log in and are not deleted can author a note.
+ */
+export function corporateUserNameWhere(name: string): string | null {
+  const words = name.trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return null;
+  const alternatives =
+    words.length === 1
+      ? [`firstName=${jpqlString(words[0])}`, `lastName=${jpqlString(words[0])}`]
+      : words.slice(1).map((_, i) => {
+          const first = words.slice(0, i + 1).join(' ');
+          const last = words.slice(i + 1).join(' ');
+          return `(firstName=${jpqlString(first)} AND lastName=${jpqlString(last)})`;
+        });
+  return `(${alternatives.join(' OR ')}) AND enabled=true AND isDeleted=false`;
+}
+
 export function nameQuery(name: string): string {
   return `name:${luceneQuote(name.trim().replace(/\s+/g, ' '))} AND ${NOT_DELETED}`;
 }

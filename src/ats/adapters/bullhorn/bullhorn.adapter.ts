@@ -14,6 +14,7 @@ import {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
@@ -21,6 +22,7 @@ import { BULLHORN_PROVIDER, mapBullhornHttpError } from './bullhorn-error.mapper
 import { buildBullhornComments, externalIdFor } from './bullhorn-note.formatter';
 import {
   BULLHORN_CANDIDATE_FIELDS,
+  corporateUserNameWhere,
   emailQuery,
   jpqlString,
   listingQuery,
@@ -50,13 +52,19 @@ const MAX_PAGE = 500;
  * candidates is harmless, missing a change is not.
  */
 const DEFAULT_OVERLAP_MINUTES = 12 * 60;
-const AUTHOR_CACHE_MS = 10 * 60_000;
+/**
+ * The name lookup asks Bullhorn for users by first and last name, so one page nearly always answers it; a
+ * one-word name can match many users, and past this many pages the lookup gives up (fallback author) rather
+ * than read on.
+ */
+const USER_PAGE = 50;
+const MAX_USER_PAGES = 5;
 const ACTION_LIST_CACHE_MS = 60 * 60_000;
 const PROBE_EXTERNAL_ID = 'debrief-connection-check';
 const PROBE_EMAIL = 'debrief-connection-check@example.invalid';
 
 const NOTE_FIELDS = 'id,externalID,action,isDeleted,personReference,commentingPerson';
-const USER_FIELDS = 'id,name,email,enabled,isDeleted';
+const USER_FIELDS = 'id,name,firstName,lastName,email,enabled,isDeleted';
 
 interface ListCursor {
   v: 1;
@@ -93,9 +101,9 @@ interface Connection {
  * expired BhRestToken) or 412 (token missing) renews the session once and is retried once.
  *
  * Notes: `PUT {restUrl}entity/Note` (PUT creates) with `personReference`, `commentingPerson` (the meeting
- * owner from `query/CorporateUser?where=email='…'`, else settings.userId), `action`, `comments` (HTML) and
- * `externalID` = the draft's idempotency key. Bullhorn has no private notes: a private draft is refused with
- * INVALID_REQUEST and the connection's policy decides what to do instead.
+ * owner from `query/CorporateUser?where=email='…'`, else by exact first and last name, else settings.userId),
+ * `action`, `comments` (HTML) and `externalID` = the draft's idempotency key. Bullhorn has no private notes: a
+ * private draft is refused with INVALID_REQUEST and the connection's policy decides what to do instead.
  *
  * Settled from sources:
  * - Errors: the docs list statuses only (bullhorn/rest-api-docs source/includes/_errors.md); bodies read
@@ -106,6 +114,11 @@ interface Connection {
  *   sorted by id and paged with start/count/total; that date form is what public integrations send
  *   (e.g. codler/bullhorn-api README's range query and several sync scripts); the zone is not documented,
  *   hence the overlap above. Sorting by id keeps pages stable while records change.
+ * - Owner by name: CorporateUser is not one of the entities `search/` covers (Candidate, ClientContact, JobOrder,
+ *   Note…), so it is read with `query/CorporateUser` (JPQL, start/count, orderBy; _query.md). Its firstName and
+ *   lastName are separate fields (entityref/_corporateuser.md). The owner's name arrives lower-cased, as the
+ *   e-mail always has, so both lookups rely on `=` ignoring case in Bullhorn's database (not documented); the
+ *   whole name is compared again here.
  * - Idempotency: Note has `externalID` String(100) (rest-api-docs entityref/_note.md); it is looked up with
  *   `query/Note?where=externalID='…'` (JPQL against the database, rest-api-docs _query.md), which sees a note
  *   at once, unlike the search index. The lookup runs before every post, and again after an uncertain one.
@@ -128,7 +141,8 @@ export class BullhornAdapter implements AtsAdapter {
 
   private readonly http: AtsHttpClientFactory;
   private readonly connections = new Map<string, Connection>();
-  private readonly authors = new Map<string, { id: number | null; at: number }>();
+  /** Owner lookups, including misses, so a run of one owner's meetings does not query the users again. */
+  private readonly owners = new OwnerResolver(BULLHORN_PROVIDER, 'a Bullhorn user');
   private readonly actionLists = new Map<string, { actions: string[] | null; at: number }>();
 
   /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
@@ -188,7 +202,7 @@ export class BullhornAdapter implements AtsAdapter {
       );
     }
     const candidateId = numericId(candidate.externalId, 'candidate id');
-    const authorId = await this.resolveAuthor(ctx, draft.author.email);
+    const authorId = await this.resolveAuthor(ctx, draft.author);
     const action = await this.noteAction(ctx, false);
     const externalID = externalIdFor(draft.idempotencyKey);
 
@@ -309,42 +323,61 @@ export class BullhornAdapter implements AtsAdapter {
     return { externalNoteId: String(note.id), visibility: 'public', authorId: author === undefined ? null : String(author) };
   }
 
-  /** The meeting owner's CorporateUser id, else settings.userId; neither is a configuration problem. */
-  private async resolveAuthor(ctx: AtsContext, email: string | null): Promise<number> {
-    const owner = email?.trim().toLowerCase();
-    if (owner) {
-      const key = `${ctx.connectionId}:${owner}`;
-      const cached = this.authors.get(key);
-      let id: number | null;
-      if (cached && Date.now() - cached.at < AUTHOR_CACHE_MS) {
-        id = cached.id;
-      } else {
-        id = await this.lookupUser(ctx, owner);
-        this.authors.set(key, { id, at: Date.now() });
-      }
-      if (id !== null) return id;
-    }
-    const fallback = readString(ctx.settings.userId);
-    if (fallback) return numericId(fallback, 'settings.userId');
-    throw new AtsError(
-      'CONFIGURATION',
-      'bullhorn: the meeting owner is not a Bullhorn user and settings.userId (fallback author) is not set',
+  /** The meeting owner's CorporateUser id: by e-mail, then by exact name, then settings.userId. */
+  private async resolveAuthor(ctx: AtsContext, author: NoteDraft['author']): Promise<number> {
+    const id = await this.owners.resolve(ctx, author, readString(ctx.settings.userId), (email, name) =>
+      this.lookUpOwner(ctx, email, name),
     );
+    // Ids found in Bullhorn are numbers already, so only settings.userId can fail this.
+    return numericId(id, 'settings.userId');
   }
 
-  private async lookupUser(ctx: AtsContext, email: string): Promise<number | null> {
+  private async lookUpOwner(ctx: AtsContext, email: string | null, name: string | null): Promise<string | null> {
     try {
-      const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
-        method: 'GET',
-        url: 'query/CorporateUser',
-        params: { where: `email=${jpqlString(email)}`, fields: USER_FIELDS, count: 5 },
-      });
-      const user = (answer.data ?? []).find((u) => u?.id !== undefined && u.enabled !== false && u.isDeleted !== true);
-      return user ? Number(user.id) : null;
+      if (email) {
+        const id = await this.findUserByEmail(ctx, email);
+        if (id !== null) return String(id);
+      }
+      const id = name ? await this.findUserByName(ctx, name) : null;
+      return id === null ? null : String(id);
     } catch (err) {
       if (isAtsError(err) && (err.code === 'PERMISSION_DENIED' || err.code === 'NOT_FOUND')) return null;
       throw err;
     }
+  }
+
+  private async findUserByEmail(ctx: AtsContext, email: string): Promise<number | null> {
+    const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
+      method: 'GET',
+      url: 'query/CorporateUser',
+      params: { where: `email=${jpqlString(email)}`, fields: USER_FIELDS, count: 5 },
+    });
+    const user = (answer.data ?? []).find(canAuthor);
+    return user ? Number(user.id) : null;
+  }
+
+  private async findUserByName(ctx: AtsContext, name: string): Promise<number | null> {
+    const where = corporateUserNameWhere(name);
+    if (!where) return null;
+    const user = await soleUserNamed<BullhornCorporateUser, number>({
+      name,
+      nameOf: (u) => fullNameKey(u.firstName, u.lastName),
+      // The where clause asks for these already; checked again so a looser answer cannot hand us a stranger.
+      canAuthor,
+      maxPages: MAX_USER_PAGES,
+      readPage: async (start) => {
+        const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
+          method: 'GET',
+          url: 'query/CorporateUser',
+          // Ordered by id, so the pages do not overlap.
+          params: { where, fields: USER_FIELDS, orderBy: 'id', start: start ?? 0, count: USER_PAGE },
+        });
+        const users = answer.data ?? [];
+        // `query` reports no total: a short page is the last one.
+        return { users, next: users.length < USER_PAGE ? null : (start ?? 0) + users.length };
+      },
+    });
+    return user ? Number(user.id) : null;
   }
 
   /** settings.noteAction, checked against the tenant's comment actions (a value outside them is refused or lost). */
@@ -460,6 +493,11 @@ function toCandidate(raw: BullhornCandidate): AtsCandidate {
 
 function distinct(values: Array<string | null | undefined>): string[] {
   return [...new Set(values.map((v) => (typeof v === 'string' ? v.trim() : '')).filter((v) => v !== ''))];
+}
+
+/** A CorporateUser who may log in and is not deleted: only such a user can author a note. */
+function canAuthor(user: BullhornCorporateUser | null | undefined): user is BullhornCorporateUser {
+  return user?.id !== undefined && user?.id !== null && user.enabled !== false && user.isDeleted !== true;
 }
 
 function isSessionError(err: unknown): err is AtsError {

@@ -28,6 +28,8 @@ export interface BullhornListAnswer<T> {
 export interface BullhornCorporateUser {
   id: number;
   name?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
   email?: string | null;
   enabled?: boolean | null;
   isDeleted?: boolean | null;
