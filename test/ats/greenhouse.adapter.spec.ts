@@ -225,6 +225,17 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
       expect(fake.notes[0].user_id).toBe(OWNER);
     });
 
+    it('does not pick the owner by name from a user list it could not read to the end', async () => {
+      // 2,600 more users: five pages of 500 are read, and a namesake waits on the sixth.
+      for (let i = 0; i < 2_600; i++) {
+        fake.users.push({ id: 10_000 + i, name: `Filler ${i}`, first_name: 'Filler', last_name: String(i), primary_email: `f${i}@acme.test`, deactivated: false });
+      }
+      fake.users.push({ id: 99_999, name: 'Olivia Owner', first_name: 'Olivia', last_name: 'Owner', primary_email: 'o2@acme.test', deactivated: false });
+      await adapter.createNote(ctx(), jane, draft({ author: { name: 'Olivia Owner', email: 'olivia@personal.test' } }));
+      expect(fake.notes[0].user_id).toBe(SERVICE_USER);
+      expect(fake.http.received('GET', '/v3/users').filter((r) => !r.query.get('primary_email'))).toHaveLength(5);
+    });
+
     it('falls back to settings.userId when the owner is not a Greenhouse user', async () => {
       const created = await adapter.createNote(ctx(), jane, draft({ author: { name: 'Ext Person', email: 'ext@else.test' } }));
       expect(fake.notes[0].user_id).toBe(SERVICE_USER);

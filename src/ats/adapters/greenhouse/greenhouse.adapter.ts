@@ -54,7 +54,7 @@ import type {
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
-import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
+import { OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
@@ -317,22 +317,21 @@ export class GreenhouseAdapter implements AtsAdapter {
   }
 
   private async findUserByName(ctx: AtsContext, cfg: GreenhouseConfig, name: string): Promise<string | null> {
-    const matches: GreenhouseUser[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < MAX_USER_PAGES; page++) {
-      const res: AxiosResponse<GreenhouseUser[]> = await this.api<GreenhouseUser[]>(ctx, cfg, cfg.userId, {
-        method: 'get',
-        url: `${cfg.baseUrl}/users`,
-        params: cursor ? { cursor } : { per_page: MAX_PAGE_SIZE },
-      });
-      matches.push(
-        ...asArray<GreenhouseUser>(res.data).filter((u) => isActiveUser(u) && ownerNameKey(userName(u)) === name),
-      );
-      cursor = nextCursorFromLink(res.headers?.link);
-      if (!cursor) break;
-    }
-    // Two users with the owner's name: neither is safe to write as.
-    return matches.length === 1 ? String(matches[0].id) : null;
+    const user = await soleUserNamed<GreenhouseUser, string>({
+      name,
+      nameOf: userName,
+      canAuthor: isActiveUser,
+      maxPages: MAX_USER_PAGES,
+      readPage: async (cursor) => {
+        const res: AxiosResponse<GreenhouseUser[]> = await this.api<GreenhouseUser[]>(ctx, cfg, cfg.userId, {
+          method: 'get',
+          url: `${cfg.baseUrl}/users`,
+          params: cursor ? { cursor } : { per_page: MAX_PAGE_SIZE },
+        });
+        return { users: asArray<GreenhouseUser>(res.data), next: nextCursorFromLink(res.headers?.link) };
+      },
+    });
+    return user ? String(user.id) : null;
   }
 
   private async lookForNote(

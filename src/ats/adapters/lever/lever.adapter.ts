@@ -41,7 +41,7 @@ import type {
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
-import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
+import { OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
@@ -310,20 +310,21 @@ export class LeverAdapter implements AtsAdapter {
   }
 
   private async findUserByName(ctx: AtsContext, cfg: LeverConfig, name: string): Promise<string | null> {
-    const matches: LeverUser[] = [];
-    let offset: string | null = null;
-    for (let page = 0; page < MAX_USER_PAGES; page++) {
-      const res: AxiosResponse<LeverList<LeverUser>> = await this.api<LeverList<LeverUser>>(ctx, cfg, {
-        method: 'get',
-        url: `${cfg.baseUrl}/users`,
-        params: { limit: MAX_LIMIT, ...(offset ? { offset } : {}) },
-      });
-      matches.push(...(res.data?.data ?? []).filter((u) => isActiveUser(u) && ownerNameKey(u.name) === name));
-      offset = res.data?.hasNext && res.data.next ? res.data.next : null;
-      if (!offset) break;
-    }
-    // Two users with the owner's name: neither is safe to write as.
-    return matches.length === 1 ? matches[0].id : null;
+    const user = await soleUserNamed<LeverUser, string>({
+      name,
+      nameOf: (u) => u.name ?? null,
+      canAuthor: isActiveUser,
+      maxPages: MAX_USER_PAGES,
+      readPage: async (offset) => {
+        const res: AxiosResponse<LeverList<LeverUser>> = await this.api<LeverList<LeverUser>>(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/users`,
+          params: { limit: MAX_LIMIT, ...(offset ? { offset } : {}) },
+        });
+        return { users: res.data?.data ?? [], next: res.data?.hasNext && res.data.next ? res.data.next : null };
+      },
+    });
+    return user ? user.id : null;
   }
 
   private async lookForNote(

@@ -42,7 +42,7 @@ import type {
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
-import { OwnerResolver, ownerNameKey } from '../../owner-resolver';
+import { OwnerResolver, soleUserNamed, type UserPage } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
@@ -252,11 +252,14 @@ export class WorkableAdapter implements AtsAdapter {
         if (member) return member.id;
       }
       if (!name) return null;
-      const matches = (await this.scanMembers(ctx, cfg, { name })).filter(
-        (m) => isActiveMember(m) && ownerNameKey(m.name) === name,
-      );
-      // Two members with the owner's name: neither is safe to write as.
-      return matches.length === 1 ? matches[0].id : null;
+      const member = await soleUserNamed<WorkableMember, URLSearchParams>({
+        name,
+        nameOf: (m) => m.name ?? null,
+        canAuthor: isActiveMember,
+        maxPages: MAX_MEMBER_PAGES,
+        readPage: (params) => this.membersPage(ctx, cfg, params ?? new URLSearchParams({ name, limit: String(MAX_LIMIT) })),
+      });
+      return member ? member.id : null;
     } catch (err) {
       // A token that may not list members still posts as the configured fallback author.
       if (isAtsError(err) && err.code === 'PERMISSION_DENIED' && cfg.userId) return null;
@@ -273,16 +276,22 @@ export class WorkableAdapter implements AtsAdapter {
     const members: WorkableMember[] = [];
     let params: URLSearchParams | null = new URLSearchParams({ ...filter, limit: String(MAX_LIMIT) });
     for (let page = 0; params && page < maxPages; page++) {
-      const res: AxiosResponse<MembersBody> = await this.api<MembersBody>(ctx, cfg, {
-        method: 'get',
-        url: `${cfg.baseUrl}/members`,
-        params,
-      });
-      members.push(...(res.data?.members ?? []));
-      const next = cursorFromPaging(res.data?.paging, null);
-      params = next ? new URLSearchParams(next) : null;
+      const { users, next } = await this.membersPage(ctx, cfg, params);
+      members.push(...users);
+      params = next;
     }
     return members;
+  }
+
+  /** One page of `GET /members`, and the query of the next one (`paging.next`), if any. */
+  private async membersPage(ctx: AtsContext, cfg: WorkableConfig, params: URLSearchParams): Promise<UserPage<WorkableMember, URLSearchParams>> {
+    const res: AxiosResponse<MembersBody> = await this.api<MembersBody>(ctx, cfg, {
+      method: 'get',
+      url: `${cfg.baseUrl}/members`,
+      params,
+    });
+    const next = cursorFromPaging(res.data?.paging, null);
+    return { users: res.data?.members ?? [], next: next ? new URLSearchParams(next) : null };
   }
 
   private async lookForComment(
