@@ -7,18 +7,17 @@ import { cursorTimestampSql, decodeTimeCursor, encodeTimeCursor, Page } from '..
 import { AtsContext } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { badRequest, notFound } from '../common/api-error';
+import { BoundedCache } from '../common/bounded-cache';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionView, CreateConnectionInput, UpdateConnectionInput } from './connection.schemas';
 import { CredentialsCipher } from './credentials-cipher';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const MAX_DECRYPTED = 1_000;
-
 /** Tenant → ATS connections. The only place credentials are encrypted or decrypted. */
 @Injectable()
 export class ConnectionsService {
-  private readonly decrypted = new Map<string, { stored: string; value: Readonly<Record<string, unknown>> }>();
+  private readonly decrypted = new BoundedCache<string, { stored: string; value: Readonly<Record<string, unknown>> }>(1_000);
 
   constructor(
     @InjectRepository(ConnectionEntity) private readonly repo: Repository<ConnectionEntity>,
@@ -169,10 +168,7 @@ export class ConnectionsService {
   private credentialsOf(connectionId: string, stored: string): Record<string, unknown> {
     const known = this.decrypted.get(connectionId);
     if (known?.stored === stored) return known.value;
-    const value = Object.freeze(this.cipher.decrypt(stored, connectionId));
-    if (this.decrypted.size >= MAX_DECRYPTED) this.decrypted.delete(this.decrypted.keys().next().value!);
-    this.decrypted.set(connectionId, { stored, value });
-    return value;
+    return this.decrypted.set(connectionId, { stored, value: Object.freeze(this.cipher.decrypt(stored, connectionId)) }).value;
   }
 
   private async find(id: string, withDeleted = false): Promise<ConnectionEntity> {

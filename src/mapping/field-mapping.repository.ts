@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { BoundedCache } from '../common/bounded-cache';
 import { DEFAULT_FIELD_MAPPING, FieldMapping, parseFieldMapping } from './field-mapping.schema';
 
 export interface VersionedMapping {
@@ -8,12 +9,10 @@ export interface VersionedMapping {
   mapping: FieldMapping;
 }
 
-const MAX_PARSED = 1_000;
-
 /** Versioned field-mapping documents: every write is a new version, validated before it is stored. */
 @Injectable()
 export class FieldMappingRepository {
-  private readonly parsed = new Map<string, VersionedMapping>();
+  private readonly parsed = new BoundedCache<string, VersionedMapping>(1_000);
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -31,16 +30,12 @@ export class FieldMappingRepository {
    */
   fromStored(connectionId: string, stored: { version: number; document: unknown } | null): VersionedMapping {
     if (stored === null) return { version: 0, mapping: DEFAULT_FIELD_MAPPING };
-    const key = `${connectionId}:${stored.version}`;
-    const known = this.parsed.get(key);
-    if (known) return known;
-    const parsed = parseFieldMapping(stored.document);
-    // A stored document was valid when written; if a later schema refuses it, fail loudly rather than guess.
-    if (!parsed.ok) throw new Error(`stored field mapping v${stored.version} no longer validates`);
-    const versioned = { version: stored.version, mapping: parsed.mapping };
-    if (this.parsed.size >= MAX_PARSED) this.parsed.delete(this.parsed.keys().next().value!);
-    this.parsed.set(key, versioned);
-    return versioned;
+    return this.parsed.getOrCompute(`${connectionId}:${stored.version}`, () => {
+      const parsed = parseFieldMapping(stored.document);
+      // A stored document was valid when written; if a later schema refuses it, fail loudly rather than guess.
+      if (!parsed.ok) throw new Error(`stored field mapping v${stored.version} no longer validates`);
+      return { version: stored.version, mapping: parsed.mapping };
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { BoundedCache } from '../common/bounded-cache';
 import type { ActionItem, MeetingCompleted } from '../meeting/meeting-completed.model';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import {
@@ -329,25 +330,22 @@ export function formatInstant(iso: string, timeZone: string): string {
 }
 
 // Building an Intl.DateTimeFormat costs far more than using one; a connection uses one zone, so keep one per zone.
-const instantFormatters = new Map<string, Intl.DateTimeFormat>();
-const MAX_CACHED_ZONES = 500;
+const instantFormatters = new BoundedCache<string, Intl.DateTimeFormat>(500);
 
 function instantFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = instantFormatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    if (instantFormatters.size >= MAX_CACHED_ZONES) instantFormatters.clear();
-    instantFormatters.set(timeZone, formatter);
-  }
-  return formatter;
+  return instantFormatters.getOrCompute(
+    timeZone,
+    () =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }),
+  );
 }
 
 /** A date-only due date is a calendar day, not an instant: shifting it into a time zone would move the day. */

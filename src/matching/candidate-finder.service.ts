@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsCandidate, AtsContext, CandidateQuery } from '../ats/ats-adapter.port';
 import { isAtsError } from '../ats/ats-error';
-import { CandidateDirectoryRepository, DirectoryEntry, DirectoryLookup, toAtsCandidate } from './candidate-directory.repository';
+import { CandidateDirectoryRepository, DirectoryEntry, DirectoryLookup, DirectoryQuery, toAtsCandidate } from './candidate-directory.repository';
 import { decideMatch, MatchDecision, MatchInput, matchQueryKeys, readMatchSettings } from './match-policy';
+import type { MatchSettings } from './match-settings';
 
 export interface FindResult {
   decision: MatchDecision;
@@ -33,8 +34,7 @@ export class CandidateFinderService {
     const settings = readMatchSettings(ctx.settings);
     const keys = matchQueryKeys(input, settings);
     const query = { ...keys, name: input.atsRecordName };
-    let { entries, decision } = await this.fromDirectory(adapter, ctx, input);
-    let lookup: DirectoryLookup;
+    let { entries, decision } = await this.decideFromDirectory(adapter, ctx, input, settings, query);
     let atsCalls = 0;
     const searchErrors: string[] = [];
 
@@ -58,11 +58,11 @@ export class CandidateFinderService {
       if (found.length > 0) {
         await this.directory.upsert(ctx.connectionId, found, settings.defaultRegion);
         const byId = new Map<string, DirectoryEntry>();
-        lookup = await this.directory.search(ctx.connectionId, query);
+        const lookup = await this.directory.search(ctx.connectionId, query);
         for (const e of lookup.entries) byId.set(e.externalId, e);
         for (const e of await this.directory.getMany(ctx.connectionId, found.map((c) => c.externalId))) byId.set(e.externalId, e);
         entries = [...byId.values()];
-        decision = await this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, ctx.connectionId);
+        decision = await this.decide(adapter, ctx.connectionId, input, settings, lookup, entries);
       }
     }
 
@@ -74,12 +74,32 @@ export class CandidateFinderService {
    * What the directory alone decides, with the same guards as `find` (a lookup cut short, a name-only match on
    * an ATS without name search): the first step of `find`, and the admin preview's answer.
    */
-  async fromDirectory(adapter: AtsAdapter, ctx: AtsContext, input: MatchInput): Promise<{ entries: DirectoryEntry[]; decision: MatchDecision }> {
+  fromDirectory(adapter: AtsAdapter, ctx: AtsContext, input: MatchInput): Promise<{ entries: DirectoryEntry[]; decision: MatchDecision }> {
     const settings = readMatchSettings(ctx.settings);
-    const lookup = await this.directory.search(ctx.connectionId, { ...matchQueryKeys(input, settings), name: input.atsRecordName });
-    const entries = lookup.entries;
-    const decision = await this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, ctx.connectionId);
-    return { entries, decision };
+    return this.decideFromDirectory(adapter, ctx, input, settings, { ...matchQueryKeys(input, settings), name: input.atsRecordName });
+  }
+
+  private async decideFromDirectory(
+    adapter: AtsAdapter,
+    ctx: AtsContext,
+    input: MatchInput,
+    settings: MatchSettings,
+    query: DirectoryQuery,
+  ): Promise<{ entries: DirectoryEntry[]; decision: MatchDecision }> {
+    const lookup = await this.directory.search(ctx.connectionId, query);
+    return { entries: lookup.entries, decision: await this.decide(adapter, ctx.connectionId, input, settings, lookup, lookup.entries) };
+  }
+
+  /** The policy's decision over `entries`, with both guards. */
+  private decide(
+    adapter: AtsAdapter,
+    connectionId: string,
+    input: MatchInput,
+    settings: MatchSettings,
+    lookup: DirectoryLookup,
+    entries: DirectoryEntry[],
+  ): Promise<MatchDecision> {
+    return this.guardNameOnly(guardTruncated(decideMatch(input, entries, settings), lookup, entries), entries, adapter, connectionId);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { BoundedCache } from '../common/bounded-cache';
 
 export type ParticipantIdentifier =
   | { kind: 'phone'; value: string }
@@ -20,19 +21,12 @@ const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[a-z0-9-]{2,}$/;
  */
 export function normalisePhone(raw: string, defaultRegion: CountryCode = 'US'): string | null {
   if (typeof raw !== 'string') return null;
-  const key = `${defaultRegion}\u0000${raw}`;
-  const cached = phoneCache.get(key);
-  if (cached !== undefined) return cached;
-  const phone = parsePhone(raw, defaultRegion);
   // Parsing costs tens of microseconds and the same numbers come back (a directory's namesakes, a recruiter's
-  // line): remember the latest answers, forgetting the oldest first.
-  if (phoneCache.size >= PHONE_CACHE_SIZE) phoneCache.delete(phoneCache.keys().next().value!);
-  phoneCache.set(key, phone);
-  return phone;
+  // line): remember the latest answers.
+  return phoneCache.getOrCompute(`${defaultRegion}\u0000${raw}`, () => parsePhone(raw, defaultRegion));
 }
 
-const PHONE_CACHE_SIZE = 20_000;
-const phoneCache = new Map<string, string | null>();
+const phoneCache = new BoundedCache<string, string | null>(20_000);
 
 function parsePhone(raw: string, defaultRegion: CountryCode): string | null {
   const text = raw.trim().replace(TEL_PREFIX, '').trim();

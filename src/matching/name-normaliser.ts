@@ -1,4 +1,5 @@
 import { foldSpelledOut, foldToAscii } from './ascii-fold';
+import { BoundedCache } from '../common/bounded-cache';
 
 /** The keys a name is looked up and compared by. */
 export interface NameKeys {
@@ -64,21 +65,18 @@ function readingOrder(raw: string): string {
  */
 export function parseName(raw: string | null | undefined): Readonly<ParsedName> | null {
   if (typeof raw !== 'string') return null;
-  const known = parsedNames.get(raw);
-  if (known !== undefined) return known;
-  const parsed = parseNameOnce(raw);
-  if (parsed !== null) {
-    for (const list of [parsed.tokens, parsed.significant, parsed.particles, parsed.initials, parsed.generations]) Object.freeze(list);
-    for (const token of parsed.significant) Object.freeze(Object.freeze(token).spellings);
-    Object.freeze(parsed);
-  }
-  if (parsedNames.size >= PARSED_NAMES_KEPT) parsedNames.delete(parsedNames.keys().next().value!);
-  parsedNames.set(raw, parsed);
-  return parsed;
+  return parsedNames.getOrCompute(raw, () => {
+    const parsed = parseNameOnce(raw);
+    if (parsed !== null) {
+      for (const list of [parsed.tokens, parsed.significant, parsed.particles, parsed.initials, parsed.generations]) Object.freeze(list);
+      for (const token of parsed.significant) Object.freeze(Object.freeze(token).spellings);
+      Object.freeze(parsed);
+    }
+    return parsed;
+  });
 }
 
-const PARSED_NAMES_KEPT = 20_000;
-const parsedNames = new Map<string, ParsedName | null>();
+const parsedNames = new BoundedCache<string, ParsedName | null>(20_000);
 
 function parseNameOnce(raw: string): ParsedName | null {
   const ordered = readingOrder(raw.normalize('NFC').replace(APOSTROPHES, ''));

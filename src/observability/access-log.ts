@@ -42,13 +42,7 @@ export function accessLogOptions(level: string): PinoHttpOptions {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     wrapSerializers: false,
     serializers: {
-      req: (req: LoggedRequest) => ({
-        id: req.id,
-        method: req.method,
-        url: urlOf(req),
-        remoteAddress: req.socket?.remoteAddress,
-        userAgent: req.headers?.['user-agent'],
-      }),
+      req: (req: LoggedRequest) => requestSummary(req, req.id),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
     autoLogging: { ignore: (req) => isProbe(urlOf(req as LoggedRequest)) },
@@ -58,6 +52,15 @@ export function accessLogOptions(level: string): PinoHttpOptions {
 }
 
 const urlOf = (req: LoggedRequest): string => req.originalUrl ?? req.url ?? '';
+
+/** What a line says of the request it is about: never its headers (but the user agent) nor its body. */
+const requestSummary = (req: LoggedRequest, id: unknown) => ({
+  id,
+  method: req.method,
+  url: urlOf(req),
+  remoteAddress: req.socket?.remoteAddress,
+  userAgent: req.headers?.['user-agent'],
+});
 // Health checks and scrapes come every few seconds and say nothing about the integration's work.
 const isProbe = (url: string): boolean => url.startsWith('/health') || url === '/metrics';
 
@@ -80,7 +83,7 @@ export function logHookRoutes(fastify: FastifyInstance): void {
     if (HOOK_LOGGED_URLS.has(request.routeOptions.url ?? '')) {
       const raw = request.raw as LoggedRequest;
       const line = {
-        req: { id: request.id, method: raw.method, url: raw.url, remoteAddress: raw.socket?.remoteAddress, userAgent: raw.headers['user-agent'] },
+        req: requestSummary(raw, request.id),
         res: { statusCode: reply.statusCode },
         responseTime: Math.round(reply.elapsedTime),
       };

@@ -39,16 +39,7 @@ describe('candidate directory refresh (Greenhouse Harvest v3 fake, pages of 2)',
       .map((r: { external_id: string }) => r.external_id);
 
   /** Pending-list pages still to be merged into the directory's GIN indexes (cleaning them answers the count). */
-  const pendingPagesLeft = async (): Promise<number> =>
-    Number(
-      (
-        await db.dataSource.query(
-          `SELECT coalesce(sum(gin_clean_pending_list(i.indexrelid)), 0)::int AS n FROM pg_index i
-           JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
-           WHERE i.indrelid = 'candidates'::regclass AND am.amname = 'gin'`,
-        )
-      )[0].n,
-    );
+  const pendingPagesLeft = (): Promise<number> => a.get(CandidateDirectoryRepository).flushPendingIndexEntries();
 
   async function createConnection(accountId: string, enabled = true): Promise<string> {
     const res = await http(a).post('/admin/connections').set(adminHeaders()).send({

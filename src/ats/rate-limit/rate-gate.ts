@@ -46,17 +46,26 @@ export class LocalRateGate implements RateGate {
   }
 }
 
-/** One local gate per key and rate, so every client of a connection in this process shares it. */
-export class LocalRateGates implements RateGateSource {
+/** One gate per key and rate in this process, so every client of a connection shares its queue. */
+export class GatesByKey implements RateGateSource {
   private readonly gates = new Map<string, RateGate>();
+
+  constructor(private readonly make: (key: string, rate: RateLimit) => RateGate) {}
 
   gateFor(key: string, rate: RateLimit): RateGate {
     const id = `${key}:${rate.limit}/${rate.intervalMs}`;
     let gate = this.gates.get(id);
     if (!gate) {
-      gate = new LocalRateGate(rate);
+      gate = this.make(key, rate);
       this.gates.set(id, gate);
     }
     return gate;
+  }
+}
+
+/** Local gates, one per key and rate. */
+export class LocalRateGates extends GatesByKey {
+  constructor() {
+    super((_key, rate) => new LocalRateGate(rate));
   }
 }

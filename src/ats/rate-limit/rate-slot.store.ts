@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { rowsOf } from '../../database/query-rows';
-import { monotonicNow, RateGate, RateGateSource } from './rate-gate';
+import { GatesByKey, monotonicNow, RateGate, RateGateSource } from './rate-gate';
 import { RateSlotReserver, SharedRateGate } from './shared-rate-gate';
 import type { RateLimit, ReservationAnswer } from './spacing-limiter';
 
@@ -12,19 +12,13 @@ import type { RateLimit, ReservationAnswer } from './spacing-limiter';
  */
 @Injectable()
 export class RateSlotStore implements RateGateSource, RateSlotReserver {
-  private readonly gates = new Map<string, RateGate>();
+  private readonly gates = new GatesByKey((key, rate) => new SharedRateGate(key, rate, this));
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** One gate per key and rate in this process, so its clients share one queue and one reservation in flight. */
   gateFor(key: string, rate: RateLimit): RateGate {
-    const id = `${key}:${rate.limit}/${rate.intervalMs}`;
-    let gate = this.gates.get(id);
-    if (!gate) {
-      gate = new SharedRateGate(key, rate, this);
-      this.gates.set(id, gate);
-    }
-    return gate;
+    return this.gates.gateFor(key, rate);
   }
 
   /**
