@@ -1,4 +1,5 @@
 import { BoundedCache } from '../common/bounded-cache';
+import { escapeHtml, safeHref } from '../common/html-text';
 import type { ActionItem, MeetingCompleted } from '../meeting/meeting-completed.model';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import {
@@ -274,26 +275,6 @@ function proseHtml(body: string): string {
     .split(/\n{2,}/)
     .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
-}
-
-/** The normalised URL when it is an absolute http(s) URL, else null. */
-export function safeHref(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return null;
-  }
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
-}
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;

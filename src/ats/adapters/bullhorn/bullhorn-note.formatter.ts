@@ -1,44 +1,23 @@
 import { createHash } from 'node:crypto';
 import type { NoteDraft } from '../../ats-adapter.port';
+import { NoteHtmlRules, noteHtml } from '../../kit/note-html';
 
 /** Bullhorn's Note.externalID is a String(100). */
 const EXTERNAL_ID_MAX = 100;
 
-export function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /**
- * Bullhorn shows `comments` as HTML inside its own pages, so anything that could run there goes: scripts,
- * frames, event handlers and `javascript:` links. Layout and formatting stay.
+ * Bullhorn's Note reference (rest-api-docs entityref/_note.md) types `comments` as a long string, "Text of this
+ * Note", and names no tags; Bullhorn shows it as HTML in its own pages. So Debrief keeps to plain formatting
+ * that its note editor writes — paragraphs, line breaks, emphasis, headings, lists and http(s)/mailto links —
+ * and nothing that could run there (no scripts, frames, attributes other than `href`).
  */
-export function stripActiveContent(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|iframe|object|embed|template|noscript)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<(script|style|iframe|object|embed|link|meta|base)\b[^>]*\/?>/gi, '')
-    .replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
-    .replace(/(href|src)\s*=\s*("\s*javascript:[^"]*"|'\s*javascript:[^']*'|javascript:[^\s>]+)/gi, '$1="#"');
-}
+export const BULLHORN_NOTE_HTML: NoteHtmlRules = {
+  tags: ['p', 'br', 'strong', 'b', 'em', 'i', 'u', 'ul', 'ol', 'li', 'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'],
+};
 
-export function textToHtml(text: string): string {
-  return escapeHtml(text.trim())
-    .replace(/https?:\/\/[^\s<>"]+/g, (url) => `<a href="${url}">${url}</a>`)
-    .replace(/\r?\n/g, '<br>');
-}
-
-/** True when the body carries the value, whether stored raw or HTML-escaped. */
-export function containsText(body: string, value: string): boolean {
-  return value !== '' && (body.includes(value) || body.includes(escapeHtml(value)));
-}
-
-/** The note's `comments`: the draft's HTML (or its text as HTML), with the title first and the marker in it. */
+/** The note's `comments` (title and reference marker always in it). */
 export function buildBullhornComments(draft: Pick<NoteDraft, 'title' | 'text' | 'html' | 'referenceMarker'>): string {
-  let body = draft.html && draft.html.trim() !== '' ? stripActiveContent(draft.html).trim() : textToHtml(draft.text);
-  const title = draft.title.trim();
-  if (title !== '' && !containsText(body, title)) body = `<b>${escapeHtml(title)}</b><br>${body}`;
-  if (!containsText(body, draft.referenceMarker)) body = `${body}<br>${escapeHtml(draft.referenceMarker)}`;
-  return body;
+  return noteHtml(draft, BULLHORN_NOTE_HTML);
 }
 
 /** The idempotency key as Bullhorn can store it: itself when it fits, else a stable digest. */
