@@ -191,6 +191,108 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
     });
   });
 
+  describe('data centres', () => {
+    /** No authUrl or restLoginUrl: the hosts come from loginInfo, asked of the fake instead of Bullhorn. */
+    const discovering = (): AtsContext => ({
+      ...ctx,
+      settings: { loginInfoUrl: `${fake.url}/rest-services/loginInfo`, timeoutMs: 400, rateLimit: { limit: 1000, intervalMs: 1000 } },
+    });
+
+    it("finds the API user's data centre with loginInfo once and signs in there", async () => {
+      fake.moveTo('/west');
+      const c = discovering();
+      await adapter.searchCandidates(c, { email: 'jane@example.com' });
+      fake.expireSessions();
+      fake.expireAccessTokens();
+      const found = await adapter.searchCandidates(c, { email: 'jane@example.com' });
+
+      expect(found.map((x) => x.externalId)).toEqual(['101']);
+      const [info] = fake.loginInfoCalls();
+      expect(Object.fromEntries(info.query)).toEqual({ username: fake.apiUser.username });
+      expect(fake.loginInfoCalls()).toHaveLength(1);
+      // Straight to the tenant's data centre every time: no redirect was needed.
+      expect(fake.signInPaths()).toEqual([
+        'GET /rest-services/loginInfo',
+        'GET /west/oauth/authorize',
+        'POST /west/oauth/token',
+        'POST /west/rest-services/login',
+        'POST /west/rest-services/login',
+        'POST /west/oauth/token',
+        'POST /west/rest-services/login',
+      ]);
+      expect(fake.restCalls('GET', 'search/Candidate')).toHaveLength(3);
+    });
+
+    it('follows a 307 on authorize and login to the data centre that holds the user, and goes there directly after', async () => {
+      fake.moveTo('/west');
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.expireSessions();
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+
+      expect(fake.signInPaths()).toEqual([
+        'GET /oauth/authorize',
+        'GET /west/oauth/authorize',
+        'POST /west/oauth/token',
+        'POST /rest-services/login',
+        'POST /west/rest-services/login',
+        'POST /west/rest-services/login',
+      ]);
+      // The redirect repeated the whole request, query included.
+      const [first, second] = fake.http.received('GET', /\/oauth\/authorize$/);
+      expect(Object.fromEntries(second.query)).toEqual(Object.fromEntries(first.query));
+      expect(fake.loginInfoCalls()).toHaveLength(0);
+      // The first search, the one refused with the lapsed session, and its retry.
+      expect(fake.restCalls('GET', 'search/Candidate')).toHaveLength(3);
+    });
+
+    it('follows a 307 on the token endpoint when the tenant moves after signing in', async () => {
+      fake.accessTokenSeconds = 30;
+      await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+      fake.moveTo('/emea');
+      fake.expireSessions();
+      const found = await adapter.searchCandidates(ctx, { email: 'jane@example.com' });
+
+      expect(found).toHaveLength(1);
+      expect(fake.signInPaths().slice(3)).toEqual([
+        'POST /oauth/token',
+        'POST /emea/oauth/token',
+        'POST /rest-services/login',
+        'POST /emea/rest-services/login',
+      ]);
+      const [redirected, answered] = fake.http.received('POST', /\/oauth\/token$/).slice(-2);
+      expect(answered.query.get('grant_type')).toBe('refresh_token');
+      expect(Object.fromEntries(answered.query)).toEqual(Object.fromEntries(redirected.query));
+    });
+
+    it('refuses to follow a redirect to a host that is not Bullhorn, without naming the password', async () => {
+      fake.moveTo('/west');
+      fake.redirectOrigin = 'https://auth-west.bullhornstaffing.com.evil.example';
+      const err = await rejection(adapter.searchCandidates(ctx, { email: 'jane@example.com' }));
+      expect(err.code).toBe('CONFIGURATION');
+      expect(err.message).toContain('https://auth-west.bullhornstaffing.com.evil.example');
+      expect(err.message).not.toContain(fake.apiUser.password);
+      expect(err.message).not.toContain('password');
+      expect(fake.http.requests).toHaveLength(1);
+    });
+
+    it('refuses a data centre from loginInfo that is not a Bullhorn host, and one it cannot name', async () => {
+      fake.http.inject({
+        path: '/rest-services/loginInfo',
+        fault: { kind: 'respond', response: { status: 200, body: { oauthUrl: 'https://evil.example/oauth', restUrl: 'https://evil.example/rest-services' } } },
+      });
+      const foreign = await rejection(adapter.searchCandidates(discovering(), { email: 'jane@example.com' }));
+      expect(foreign.code).toBe('CONFIGURATION');
+      expect(foreign.message).toContain('https://evil.example');
+
+      const unknown = await rejection(
+        new BullhornAdapter().searchCandidates({ ...discovering(), credentials: { ...ctx.credentials, username: 'nobody' } }, { email: 'x@y.z' }),
+      );
+      expect(unknown.code).toBe('AUTH_FAILED');
+      expect(unknown.message).toContain('settings.authUrl');
+      expect(fake.authorizeCalls()).toHaveLength(0);
+    });
+  });
+
   describe('search', () => {
     const lastQuery = () => fake.restCalls('GET', 'search/Candidate').at(-1)!.query;
 

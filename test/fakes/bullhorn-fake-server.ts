@@ -58,7 +58,8 @@ class BadRequest extends Error {
 }
 
 /**
- * A local stand-in for Bullhorn: the OAuth server-side login (authorize → 302 with code, token with rotating
+ * A local stand-in for Bullhorn: data-centre discovery (`/rest-services/loginInfo`, and a 307 to the tenant's
+ * data centre for sign-in requests sent to another), the OAuth server-side login (authorize → 302 with code, token with rotating
  * refresh tokens, 10-minute access tokens), REST `/login` → BhRestToken + restUrl, session errors (412 when
  * the token is missing, 401 when it is bad or expired), Lucene `search/Candidate` over phones as typed,
  * JPQL `query/{Entity}` (AND, OR, parentheses; start/count), `PUT entity/Note` (PUT creates), `ratelimit-*` headers and Bullhorn's error bodies.
@@ -76,6 +77,13 @@ export class BullhornFakeServer {
   readonly notes: FakeBullhornNote[] = [];
   /** CorporateUser id of the API user (the default commenting person). */
   apiUserId = 1;
+  /**
+   * The path prefix of the data centre the tenant lives in ('' = this server's root). Sign-in requests sent to
+   * the root while the tenant lives elsewhere are answered with a 307 to the same request there.
+   */
+  dataCentre = '';
+  /** Where those 307s point, when not at this server (a host the client must refuse). */
+  redirectOrigin: string | null = null;
   private readonly codes = new Set<string>();
   private readonly accessTokens = new Set<string>();
   private readonly refreshTokens = new Set<string>();
@@ -133,29 +141,55 @@ export class BullhornFakeServer {
     return this.notes.filter((n) => n.personReference.id === candidateId);
   }
 
+  /** The tenant moves to another data centre (its tokens and sessions stay valid, as Bullhorn's do). */
+  moveTo(dataCentre: string): void {
+    this.dataCentre = dataCentre;
+  }
+
+  /** Authorize calls the tenant's data centre answered (not the ones redirected there). */
   authorizeCalls(): RecordedRequest[] {
-    return this.http.received('GET', '/oauth/authorize');
+    return this.http.received('GET', `${this.dataCentre}/oauth/authorize`);
   }
 
   tokenGrants(): string[] {
-    return this.http.received('POST', '/oauth/token').map((r) => r.query.get('grant_type') ?? '');
+    return this.http.received('POST', `${this.dataCentre}/oauth/token`).map((r) => r.query.get('grant_type') ?? '');
   }
 
   loginCalls(): RecordedRequest[] {
-    return this.http.requests.filter((r) => r.path === '/rest-services/login');
+    return this.http.requests.filter((r) => r.path === `${this.dataCentre}/rest-services/login`);
+  }
+
+  loginInfoCalls(): RecordedRequest[] {
+    return this.http.received('GET', '/rest-services/loginInfo');
+  }
+
+  /** Every sign-in request in arrival order, as `METHOD path`, redirected ones included. */
+  signInPaths(): string[] {
+    return this.http.requests
+      .filter((r) => /\/(oauth\/(authorize|token)|rest-services\/(login|loginInfo))$/.test(r.path))
+      .map((r) => `${r.method} ${r.path}`);
   }
 
   restCalls(method: string, path: string): RecordedRequest[] {
-    return this.http.received(method, `/rest-services/${CORP}/${path}`);
+    return this.http.received(method, `${this.dataCentre}/rest-services/${CORP}/${path}`);
   }
 
   private handle(req: RecordedRequest): FakeResponse {
     try {
-      if (req.path === '/oauth/authorize') return this.authorize(req);
-      if (req.path === '/oauth/token') return this.token(req);
-      if (req.path === '/rest-services/login') return this.login(req);
-      const prefix = `/rest-services/${CORP}/`;
+      if (req.path === '/rest-services/loginInfo') return this.loginInfo(req);
+      const dc = this.dataCentre;
+      for (const endpoint of ['/oauth/authorize', '/oauth/token', '/rest-services/login']) {
+        if (dc !== '' && req.path === endpoint) return this.redirect(req);
+      }
+      if (req.path === `${dc}/oauth/authorize`) return this.authorize(req);
+      if (req.path === `${dc}/oauth/token`) return this.token(req);
+      if (req.path === `${dc}/rest-services/login`) return this.login(req);
+      const prefix = `${dc}/rest-services/${CORP}/`;
       if (req.path.startsWith(prefix)) return this.rest(req, req.path.slice(prefix.length));
+      if (req.path.includes(`/rest-services/${CORP}/`)) {
+        // A session opened in the data centre the tenant has left is not known where it lives now.
+        return { status: 401, body: { errorMessage: "Bad 'BhRestToken' or timed-out.", errorMessageKey: 'errors.authentication.invalidRestToken', errorCode: 401 } };
+      }
       return { status: 404, body: { errorMessage: `No resource at ${req.path}`, errorCode: 404 } };
     } catch (err) {
       if (err instanceof BadRequest) {
@@ -166,6 +200,33 @@ export class BullhornFakeServer {
       }
       throw err;
     }
+  }
+
+  /**
+   * `loginInfo` for the API user: the data centre's OAuth and REST bases, shaped as Bullhorn's (`…/oauth`,
+   * `…/rest-services`). Bullhorn does not document its answer for an unknown user; here it names no URLs.
+   */
+  private loginInfo(req: RecordedRequest): FakeResponse {
+    if (req.method !== 'GET') return { status: 405, body: { errorMessage: 'GET required', errorCode: 405 } };
+    if (req.query.get('username') !== this.apiUser.username) return { status: 200, body: {} };
+    const base = `${this.url}${this.dataCentre}`;
+    return {
+      status: 200,
+      body: {
+        oauthUrl: `${base}/oauth`,
+        restUrl: `${base}/rest-services`,
+        atsUrl: 'https://cls.bullhornstaffing.invalid',
+        coreUrl: 'https://cls.bullhornstaffing.invalid/core',
+        samlUrl: 'https://auth.bullhornstaffing.invalid/saml',
+      },
+    };
+  }
+
+  /** A sign-in request sent to the wrong data centre: 307 to the same request (method, query) at the tenant's. */
+  private redirect(req: RecordedRequest): FakeResponse {
+    const target = new URL(`${this.redirectOrigin ?? this.url}${this.dataCentre}${req.path}`);
+    target.search = req.query.toString();
+    return { status: 307, headers: { Location: target.toString() } };
   }
 
   private authorize(req: RecordedRequest): FakeResponse {
@@ -222,7 +283,7 @@ export class BullhornFakeServer {
     }
     const session = randomUUID();
     this.sessions.add(session);
-    return { status: 200, body: { BhRestToken: session, restUrl: `${this.url}/rest-services/${CORP}/` } };
+    return { status: 200, body: { BhRestToken: session, restUrl: `${this.url}${this.dataCentre}/rest-services/${CORP}/` } };
   }
 
   private rest(req: RecordedRequest, path: string): FakeResponse {

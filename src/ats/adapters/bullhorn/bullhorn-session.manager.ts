@@ -1,3 +1,4 @@
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
 import { AtsError, isAtsError } from '../../ats-error';
 import type { AtsHttpClient } from '../../http/ats-http.client';
 
@@ -6,11 +7,31 @@ export interface BullhornAuthConfig {
   clientSecret: string;
   username: string;
   password: string;
-  /** OAuth host, e.g. `https://auth.bullhornstaffing.com` (no trailing `/oauth`). */
-  authUrl: string;
-  /** REST login host, e.g. `https://rest.bullhornstaffing.com`. */
-  loginUrl: string;
+  /** OAuth host, e.g. `https://auth.bullhornstaffing.com` (no trailing `/oauth`); null: found with loginInfo. */
+  authUrl: string | null;
+  /** REST login host, e.g. `https://rest.bullhornstaffing.com`; null: found with loginInfo. */
+  loginUrl: string | null;
   redirectUri: string | null;
+}
+
+/** Where the API user's data centre is looked up; settings.loginInfoUrl points it elsewhere (a test double). */
+export interface BullhornDiscovery {
+  loginInfoUrl: string;
+}
+
+export const DEFAULT_LOGIN_INFO_URL = 'https://rest.bullhornstaffing.com/rest-services/loginInfo';
+
+/** The connection settings the session reads itself: `loginInfoUrl`. */
+export function readBullhornDiscovery(settings: Record<string, unknown>): BullhornDiscovery {
+  const raw = settings.loginInfoUrl;
+  const url = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_LOGIN_INFO_URL;
+  return { loginInfoUrl: url };
+}
+
+/** The hosts of one data centre: OAuth (without `/oauth`) and REST login (without `/rest-services`). */
+interface DataCentre {
+  authUrl: string;
+  loginUrl: string;
 }
 
 export interface BullhornSession {
@@ -38,6 +59,14 @@ const FALLBACK_SESSION_MS = 5 * 60_000;
  * One Bullhorn REST session per connection: OAuth authorization code (server-side login), token refresh, then
  * `/rest-services/login` for a BhRestToken and the corporation's restUrl.
  *
+ * Data centres: Bullhorn's getting-started guide (bullhorn.github.io "Getting Started with REST") finds the API
+ * user's OAuth and REST hosts with `GET https://rest.bullhornstaffing.com/rest-services/loginInfo?username=`
+ * (`oauthUrl` ends in `/oauth`, `restUrl` in `/rest-services`), and Bullhorn's Java SDK (bullhorn/sdk-rest
+ * RestApiSession) does the same, then follows one 307/308 on authorize, token and login to the host that holds
+ * the user. settings.authUrl and settings.restLoginUrl (or baseUrl) skip the lookup. A redirect is followed
+ * once, and only to https on `*.bullhornstaffing.com` or to the host the request went to; the data centre it
+ * names is kept for later calls.
+ *
  * Every renewal goes through one in-flight promise, so concurrent callers share it: a refresh token dies when
  * a new one is issued, and two refreshes racing would leave the loser with a dead token.
  */
@@ -45,10 +74,13 @@ export class BullhornSessionManager {
   private session: BullhornSession | null = null;
   private tokens: OAuthTokens | null = null;
   private renewal: Promise<BullhornSession> | null = null;
+  /** The data centre in use: the settings', else loginInfo's, moved by a followed redirect. */
+  private dataCentre: DataCentre | null = null;
 
   constructor(
     private readonly client: AtsHttpClient,
     private readonly config: BullhornAuthConfig,
+    private readonly discovery: BullhornDiscovery = readBullhornDiscovery({}),
   ) {}
 
   /** A live session, renewed first when it is missing or about to expire. */
@@ -123,10 +155,11 @@ export class BullhornSessionManager {
       action: 'Login',
     };
     if (c.redirectUri) params.redirect_uri = c.redirectUri;
-    const response = await this.client.request({ method: 'GET', url: `${c.authUrl}/oauth/authorize`, params });
+    const url = `${(await this.hosts()).authUrl}/oauth/authorize`;
+    const { response, url: answeredBy } = await this.send({ method: 'GET', url, params }, '/oauth/authorize', 'authUrl');
     const location = response.headers?.location;
     if (response.status >= 300 && response.status < 400 && typeof location === 'string') {
-      const target = new URL(location, c.authUrl);
+      const target = new URL(location, answeredBy);
       const code = target.searchParams.get('code');
       if (code) return code;
       const error = target.searchParams.get('error_description') ?? target.searchParams.get('error');
@@ -144,11 +177,8 @@ export class BullhornSessionManager {
     const c = this.config;
     const params: Record<string, string> = { ...grant, client_id: c.clientId, client_secret: c.clientSecret };
     if (c.redirectUri && grant.grant_type === 'authorization_code') params.redirect_uri = c.redirectUri;
-    const response = await this.client.request<Record<string, unknown>>({
-      method: 'POST',
-      url: `${c.authUrl}/oauth/token`,
-      params,
-    });
+    const url = `${(await this.hosts()).authUrl}/oauth/token`;
+    const { response } = await this.send<Record<string, unknown>>({ method: 'POST', url, params }, '/oauth/token', 'authUrl');
     const data = response.data ?? {};
     if (typeof data.access_token !== 'string') {
       throw new AtsError('AUTH_FAILED', 'bullhorn: the token endpoint answered without an access_token', {
@@ -165,12 +195,82 @@ export class BullhornSessionManager {
   }
 
   private async restLogin(accessToken: string): Promise<{ BhRestToken?: unknown; restUrl?: unknown }> {
-    const response = await this.client.request<{ BhRestToken?: unknown; restUrl?: unknown }>({
-      method: 'POST',
-      url: loginEndpoint(this.config.loginUrl),
-      params: { version: '*', access_token: accessToken },
-    });
+    const { response } = await this.send<{ BhRestToken?: unknown; restUrl?: unknown }>(
+      { method: 'POST', url: loginEndpoint((await this.hosts()).loginUrl), params: { version: '*', access_token: accessToken } },
+      '/rest-services/login',
+      'loginUrl',
+    );
     return response.data ?? {};
+  }
+
+  /** The OAuth and REST login hosts: from the settings, else from loginInfo (asked once per manager). */
+  private async hosts(): Promise<DataCentre> {
+    if (this.dataCentre) return this.dataCentre;
+    const { authUrl, loginUrl } = this.config;
+    const found = authUrl !== null && loginUrl !== null ? null : await this.loginInfo();
+    this.dataCentre = { authUrl: authUrl ?? found!.authUrl, loginUrl: loginUrl ?? found!.loginUrl };
+    return this.dataCentre;
+  }
+
+  private async loginInfo(): Promise<DataCentre> {
+    const from = this.discovery.loginInfoUrl;
+    const response = await this.client.request<{ oauthUrl?: unknown; restUrl?: unknown }>({
+      method: 'GET',
+      url: from,
+      params: { username: this.config.username },
+    });
+    const data = response.status === 200 && response.data && typeof response.data === 'object' ? response.data : {};
+    const oauthUrl = typeof data.oauthUrl === 'string' ? data.oauthUrl.trim() : '';
+    const restUrl = typeof data.restUrl === 'string' ? data.restUrl.trim() : '';
+    if (oauthUrl === '' || restUrl === '') {
+      throw new AtsError(
+        'AUTH_FAILED',
+        'bullhorn: loginInfo names no data centre for the API username (check it, or set settings.authUrl and settings.restLoginUrl)',
+        { status: response.status },
+      );
+    }
+    for (const found of [oauthUrl, restUrl]) {
+      if (!isTrustedSignInTarget(new URL(from), parseUrl(found))) {
+        throw new AtsError('CONFIGURATION', `bullhorn: loginInfo named ${originOf(found)}, which is not a Bullhorn host`);
+      }
+    }
+    return {
+      authUrl: oauthUrl.replace(/\/+$/, '').replace(/\/oauth$/, ''),
+      loginUrl: restUrl.replace(/\/+$/, '').replace(/\/rest-services$/, ''),
+    };
+  }
+
+  /**
+   * Sends a sign-in request and follows one 307/308 to another data centre, as Bullhorn's SDK does. The
+   * Location carries the whole request (its query) unless it has none, when the original parameters go along.
+   * The followed data centre is kept, so later sign-ins go there directly.
+   */
+  private async send<T>(
+    config: AxiosRequestConfig & { url: string },
+    endpoint: string,
+    host: keyof DataCentre,
+  ): Promise<{ response: AxiosResponse<T>; url: string }> {
+    const response = await this.client.request<T>(config);
+    if (response.status !== 307 && response.status !== 308) return { response, url: config.url };
+    const location = response.headers?.location;
+    if (typeof location !== 'string' || location.trim() === '') {
+      throw new AtsError('TEMPORARY', `bullhorn: ${endpoint} answered ${response.status} without a Location`, { status: response.status });
+    }
+    const from = new URL(config.url);
+    const to = new URL(location, from);
+    if (!isTrustedSignInTarget(from, to)) {
+      throw new AtsError('CONFIGURATION', `bullhorn: ${endpoint} redirected to ${to.origin}, which is not a Bullhorn host`, {
+        status: response.status,
+      });
+    }
+    const again = await this.client.request<T>({ ...config, url: to.href, params: to.search === '' ? config.params : undefined });
+    if (again.status === 307 || again.status === 308) {
+      throw new AtsError('TEMPORARY', `bullhorn: ${endpoint} redirected twice`, { status: again.status });
+    }
+    if (this.dataCentre && to.pathname.endsWith(endpoint)) {
+      this.dataCentre = { ...this.dataCentre, [host]: `${to.origin}${to.pathname.slice(0, -endpoint.length)}` };
+    }
+    return { response: again, url: to.href };
   }
 
   /** `GET {restUrl}ping` tells when the session lapses; without it, assume a short life. */
@@ -187,6 +287,30 @@ export class BullhornSessionManager {
       // The session works or it does not; the next call will tell.
     }
     return Date.now() + FALLBACK_SESSION_MS;
+  }
+}
+
+/** A redirect or a discovered host is trusted when it is https on Bullhorn's domain, or the host already asked. */
+export function isTrustedSignInTarget(from: URL, to: URL): boolean {
+  if (to.host === from.host && (to.protocol === from.protocol || to.protocol === 'https:')) return true;
+  const host = to.hostname.toLowerCase();
+  return to.protocol === 'https:' && to.port === '' && (host === 'bullhornstaffing.com' || host.endsWith('.bullhornstaffing.com'));
+}
+
+function parseUrl(value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new AtsError('CONFIGURATION', 'bullhorn: loginInfo answered a URL that cannot be read');
+  }
+}
+
+/** Only the origin of a URL goes into messages: a sign-in URL's query carries the password. */
+function originOf(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return 'an unreadable URL';
   }
 }
 

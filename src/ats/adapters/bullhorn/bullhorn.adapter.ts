@@ -31,7 +31,7 @@ import {
   NOT_DELETED,
   phoneQuery,
 } from './bullhorn-query.builder';
-import { BullhornAuthConfig, BullhornSessionManager } from './bullhorn-session.manager';
+import { BullhornAuthConfig, BullhornSessionManager, readBullhornDiscovery } from './bullhorn-session.manager';
 import type {
   BullhornCandidate,
   BullhornChangeAnswer,
@@ -40,8 +40,6 @@ import type {
   BullhornNote,
 } from './bullhorn.types';
 
-const DEFAULT_AUTH_URL = 'https://auth.bullhornstaffing.com';
-const DEFAULT_LOGIN_URL = 'https://rest.bullhornstaffing.com';
 const DEFAULT_NOTE_ACTION = 'Meeting';
 const SEARCH_COUNT = 50;
 const DEFAULT_PAGE = 200;
@@ -83,10 +81,11 @@ interface Connection {
  *
  * Operator contract:
  * - credentials `{ clientId, clientSecret, username, password }` (the API user Bullhorn support provides).
- * - settings.authUrl: OAuth host, default `https://auth.bullhornstaffing.com` (data centres: `auth-west`,
- *   `auth-emea`, `auth-ger`, `auth-west50`, sandbox `auth9`, or what `/rest-services/loginInfo` reports).
- * - settings.restLoginUrl, else settings.baseUrl: host of `/rest-services/login`, default
- *   `https://rest.bullhornstaffing.com`. Every later call goes to the `restUrl` the login answers.
+ * - settings.authUrl: OAuth host (data centres: `auth-west`, `auth-emea`, `auth-ger`, `auth-west50`, sandbox
+ *   `auth9`); unset, it is what `/rest-services/loginInfo?username=` reports for the API user (see
+ *   BullhornSessionManager; settings.loginInfoUrl points that lookup elsewhere).
+ * - settings.restLoginUrl, else settings.baseUrl: host of `/rest-services/login`; unset, from loginInfo too.
+ *   Every later call goes to the `restUrl` the login answers.
  * - settings.userId: CorporateUser id that authors notes when the meeting owner is not a Bullhorn user.
  * - settings.noteAction: the Note `action`, default "Meeting"; it must be one of the tenant's
  *   `settings/commentActionList` values (checked; settings.validateNoteAction = false skips the check).
@@ -442,15 +441,16 @@ export class BullhornAdapter implements AtsAdapter {
 
   private connection(ctx: AtsContext): Connection {
     const config = authConfig(ctx);
+    const discovery = readBullhornDiscovery(ctx.settings);
     const timeoutMs = readNumber(ctx.settings.timeoutMs) || null;
     const fingerprint = createHash('sha256')
-      .update(JSON.stringify([config.clientId, config.clientSecret, config.username, config.password, config.authUrl, config.loginUrl]))
+      .update(JSON.stringify([config.clientId, config.clientSecret, config.username, config.password, config.authUrl, config.loginUrl, discovery]))
       .digest('hex');
     const key = `${ctx.connectionId}|${timeoutMs ?? 'default'}|${fingerprint}`;
     let connection = this.connections.get(key);
     if (!connection) {
       const client = this.http.forContext(ctx, timeoutMs);
-      connection = { client, sessions: new BullhornSessionManager(client, config) };
+      connection = { client, sessions: new BullhornSessionManager(client, config, discovery) };
       this.connections.set(key, connection);
     }
     return connection;
@@ -470,8 +470,8 @@ function authConfig(ctx: AtsContext): BullhornAuthConfig {
     clientSecret: readString(c.clientSecret)!,
     username: readString(c.username)!,
     password: String(c.password),
-    authUrl: (readString(s.authUrl) ?? DEFAULT_AUTH_URL).replace(/\/+$/, '').replace(/\/oauth$/, ''),
-    loginUrl: readString(s.restLoginUrl) ?? readString(s.baseUrl) ?? DEFAULT_LOGIN_URL,
+    authUrl: readString(s.authUrl)?.replace(/\/+$/, '').replace(/\/oauth$/, '') ?? null,
+    loginUrl: readString(s.restLoginUrl) ?? readString(s.baseUrl) ?? null,
     redirectUri: readString(s.redirectUri),
   };
 }
