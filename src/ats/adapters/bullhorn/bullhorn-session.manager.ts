@@ -230,7 +230,7 @@ export class BullhornSessionManager {
       );
     }
     for (const found of [oauthUrl, restUrl]) {
-      if (!isTrustedSignInTarget(new URL(from), parseUrl(found))) {
+      if (!isTrustedSignInTarget(parseUrl(from, 'settings.loginInfoUrl'), parseUrl(found, 'a URL loginInfo answered'))) {
         throw new AtsError('CONFIGURATION', `bullhorn: loginInfo named ${originOf(found)}, which is not a Bullhorn host`);
       }
     }
@@ -256,8 +256,8 @@ export class BullhornSessionManager {
     if (typeof location !== 'string' || location.trim() === '') {
       throw new AtsError('TEMPORARY', `bullhorn: ${endpoint} answered ${response.status} without a Location`, { status: response.status });
     }
-    const from = new URL(config.url);
-    const to = new URL(location, from);
+    const from = parseUrl(config.url, `the ${endpoint} URL`);
+    const to = parseUrl(location, `the ${endpoint} redirect`, from);
     if (!isTrustedSignInTarget(from, to)) {
       throw new AtsError('CONFIGURATION', `bullhorn: ${endpoint} redirected to ${to.origin}, which is not a Bullhorn host`, {
         status: response.status,
@@ -297,11 +297,12 @@ export function isTrustedSignInTarget(from: URL, to: URL): boolean {
   return to.protocol === 'https:' && to.port === '' && (host === 'bullhornstaffing.com' || host.endsWith('.bullhornstaffing.com'));
 }
 
-function parseUrl(value: string): URL {
+/** Only AtsErrors leave an adapter: a URL that cannot be read is a configuration fault (settings or loginInfo). */
+function parseUrl(value: string, what: string, base?: URL): URL {
   try {
-    return new URL(value);
+    return new URL(value, base);
   } catch {
-    throw new AtsError('CONFIGURATION', 'bullhorn: loginInfo answered a URL that cannot be read');
+    throw new AtsError('CONFIGURATION', `bullhorn: ${what} is not a URL`);
   }
 }
 
