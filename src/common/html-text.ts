@@ -1,6 +1,6 @@
 /**
  * What may go into HTML that Debrief writes itself: text escaped once, and links only to absolute http(s) URLs.
- * Every HTML body (the note renderer, the adapters' fallbacks) escapes through here, so there is one rule for it.
+ * Every HTML body (the note renderer, the adapter kit's text fallback) escapes through here: one rule for it.
  */
 
 /** Text as HTML text or attribute value: the five HTML-significant characters become references. */
