@@ -12,6 +12,7 @@ import {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
@@ -121,13 +122,16 @@ interface Connection {
  *   whole name is compared again here.
  * - Idempotency: Note has `externalID` String(100) (rest-api-docs entityref/_note.md); it is looked up with
  *   `query/Note?where=externalID='…'` (JPQL against the database, rest-api-docs _query.md), which sees a note
- *   at once, unlike the search index. The lookup runs before every post, and again after an uncertain one.
+ *   at once, unlike the search index. The kit (`kit/note-poster.ts`) runs it before every post
+ *   (`lookBeforeEveryPost`), and again after an uncertain one.
  * - Rate limit: 1,500 calls per minute (kb.bullhorn.com "API Usage Limits"), spread here as 25 per second;
  *   429 answers and `ratelimit-*` headers are honoured by the shared client.
  */
 @Injectable()
 export class BullhornAdapter implements AtsAdapter {
   readonly provider = BULLHORN_PROVIDER;
+  /** The externalID query is exact and immediate (JPQL against the database), so it runs before every post. */
+  readonly lookBeforeEveryPost = true;
   readonly capabilities: AtsCapabilities = {
     search: ['name', 'email', 'phone'],
     listing: true,
@@ -194,7 +198,7 @@ export class BullhornAdapter implements AtsAdapter {
     };
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     if (draft.visibility === 'private') {
       throw new AtsError(
         'INVALID_REQUEST',
@@ -204,34 +208,16 @@ export class BullhornAdapter implements AtsAdapter {
     const candidateId = numericId(candidate.externalId, 'candidate id');
     const authorId = await this.resolveAuthor(ctx, draft.author);
     const action = await this.noteAction(ctx, false);
-    const externalID = externalIdFor(draft.idempotencyKey);
-
-    const existing = await this.lookupNote(ctx, candidateId, externalID).catch((err: unknown) => {
-      // Without Note read the check cannot run; posting is still right, the key still guards Bullhorn-side.
-      if (isAtsError(err) && err.code === 'PERMISSION_DENIED') return null;
-      throw err;
-    });
-    if (existing) return existing;
-
     const sent = {
       personReference: { id: candidateId },
       commentingPerson: { id: authorId },
       action,
       comments: buildBullhornComments(draft),
-      externalID,
+      externalID: externalIdFor(draft.idempotencyKey),
     };
-    try {
-      const answer = await this.rest<BullhornChangeAnswer>(ctx, { method: 'PUT', url: 'entity/Note', data: sent });
-      if (answer.changedEntityId === undefined || answer.changedEntityId === null) {
-        throw new AtsError('TEMPORARY', 'bullhorn: PUT entity/Note answered without changedEntityId', { uncertain: true });
-      }
-      return { externalNoteId: String(answer.changedEntityId), visibility: 'public', authorId: String(authorId), sent };
-    } catch (err) {
-      if (!mayHaveLanded(err)) throw err;
-      const found = await this.lookupNote(ctx, candidateId, externalID).catch(() => null);
-      if (found) return { ...found, sent };
-      throw err;
-    }
+    const answer = await this.rest<BullhornChangeAnswer>(ctx, { method: 'PUT', url: 'entity/Note', data: sent });
+    const id = answer.changedEntityId;
+    return { externalNoteId: id === undefined || id === null ? null : String(id), visibility: 'public', authorId: String(authorId), sent };
   }
 
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
@@ -502,11 +488,6 @@ function canAuthor(user: BullhornCorporateUser | null | undefined): user is Bull
 
 function isSessionError(err: unknown): err is AtsError {
   return isAtsError(err) && (err.status === 401 || err.status === 412);
-}
-
-/** A write that failed without a clear refusal may still have been stored. */
-function mayHaveLanded(err: unknown): boolean {
-  return isAtsError(err) && (err.uncertain || (err.code === 'TEMPORARY' && (err.status ?? 0) >= 500));
 }
 
 function numericId(value: string, what: string): number {
