@@ -339,6 +339,38 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
     });
   });
 
+  describe('an owner who cannot see the candidate', () => {
+    it('posts as settings.userId after the 403 and says so in a remark', async () => {
+      fake.hideCandidateFrom(OWNER, 5001);
+      const d = draft({ visibility: 'private' });
+      const created = await createNote(ctx(), jane, d);
+
+      expect(fake.notes).toHaveLength(1);
+      expect(fake.notes[0]).toMatchObject({ candidate_id: 5001, user_id: SERVICE_USER, visibility: 'private' });
+      expect(created).toMatchObject({ externalNoteId: String(fake.notes[0].id), authorId: String(SERVICE_USER) });
+      expect(created.remarks).toEqual([expect.stringContaining(`posted as the fallback author settings.userId (user ${SERVICE_USER})`)]);
+      expect(fake.http.received('POST', '/v3/notes').map((r) => (r.body as { user_id: number }).user_id)).toEqual([OWNER, SERVICE_USER]);
+    });
+
+    it('finds a note posted as the fallback author after an uncertain retry, reading as that author', async () => {
+      fake.hideCandidateFrom(OWNER, 5001);
+      fake.http.inject({ method: 'POST', path: '/v3/notes', after: 1, fault: { kind: 'respond', response: { status: 504, body: { message: 'Gateway Timeout' } } }, afterHandling: true });
+      const d = draft({ visibility: 'private' });
+      const created = await createNote(ctx(), jane, d);
+      expect(fake.notes).toHaveLength(1);
+      expect(created).toMatchObject({ externalNoteId: String(fake.notes[0].id), authorId: String(SERVICE_USER) });
+      expect(await createNote(ctx(), jane, d, true)).toMatchObject({ externalNoteId: String(fake.notes[0].id) });
+      expect(fake.notes).toHaveLength(1);
+    });
+
+    it('does not fall back when the owner is the fallback author', async () => {
+      fake.hideCandidateFrom(SERVICE_USER, 5001);
+      const err = await rejection(createNote(ctx(), jane, draft({ author: { name: null, email: 'sam@acme.test' } })));
+      expect(err).toMatchObject({ code: 'PERMISSION_DENIED', uncertain: false });
+      expect(fake.notes).toHaveLength(0);
+    });
+  });
+
   describe('uncertain outcomes', () => {
     it('finds the note stored before a timeout instead of posting it again', async () => {
       fake.http.inject({ method: 'POST', path: '/v3/notes', fault: { kind: 'hang' }, afterHandling: true });
@@ -365,7 +397,8 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
       expect(err.code).toBe('TEMPORARY');
       expect(err.uncertain).toBe(true);
       expect(fake.notes).toHaveLength(0);
-      expect(fake.http.received('GET', '/v3/notes')).toHaveLength(1);
+      // Read as the owner, then as settings.userId (the note may have gone out as the fallback author).
+      expect(fake.http.received('GET', '/v3/notes')).toHaveLength(2);
     });
   });
 

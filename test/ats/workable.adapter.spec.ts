@@ -315,6 +315,36 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
       expect(fake.comments).toHaveLength(0);
       expect(fake.http.received('GET', '/spi/v3/candidates/c-jane-b/activities')).toHaveLength(1);
     });
+
+    it('finds a comment stored before a 502 on a busy candidate, reading comments updated since the post only', async () => {
+      // Five hundred older activities and three hundred older comments: at the default 50 a page, the fresh
+      // comment would lie far past the pages a look-up reads.
+      const long = Date.now() - 3 * 86_400_000;
+      for (let i = 0; i < 500; i++) {
+        fake.otherActivities.push({ id: `ev-${i}`, candidateId: 'c-jane-b', action: 'moved', created_at: new Date(long + i * 1000).toISOString() });
+      }
+      for (let i = 0; i < 300; i++) {
+        fake.comments.push({ id: `old-${i}`, candidateId: 'c-jane-b', member_id: 'm-owner', body: `older comment ${i}`, policy: null, created_at: new Date(long + i * 2000).toISOString() });
+      }
+      fake.http.inject({
+        method: 'POST',
+        path: /\/comments$/,
+        fault: { kind: 'respond', response: { status: 502, body: 'Bad Gateway' } },
+        afterHandling: true,
+      });
+      const d = draft();
+      const created = await createNote(ctx(), jane, d);
+
+      expect(fake.comments.filter((c) => c.body.includes(d.referenceMarker))).toHaveLength(1);
+      expect(created).toMatchObject({ externalNoteId: d.referenceMarker, authorId: 'm-owner' });
+      expect(fake.http.received('POST', /\/comments$/)).toHaveLength(1);
+      const [lookup] = fake.http.received('GET', '/spi/v3/candidates/c-jane-b/activities');
+      expect(lookup.query.get('actions')).toBe('comment');
+      expect(lookup.query.get('limit')).toBe('100');
+      const since = Date.parse(lookup.query.get('updated_after') ?? '');
+      expect(since).toBeGreaterThan(long + 600_000);
+      expect(since).toBeLessThanOrEqual(Date.now());
+    });
   });
 
   describe('testConnection', () => {

@@ -29,7 +29,8 @@ export interface NotePosting {
  *   the next attempt looks first.
  * - After a success without a note id: name the note from the look-up (else by its marker) rather than report
  *   a failure that would post it again.
- * A refusal (4xx, 429) is certain: nothing was stored and it is reported as it is.
+ * A refusal (4xx, 429) is certain: nothing was stored and it is reported as it is. A private draft for an ATS
+ * without private notes is refused before anything is sent.
  */
 export async function postNoteOnce(
   adapter: AtsAdapter,
@@ -38,6 +39,13 @@ export async function postNoteOnce(
   draft: NoteDraft,
   options: PostNoteOptions,
 ): Promise<NotePosting> {
+  if (draft.visibility === 'private' && !adapter.capabilities.privateNotes) {
+    // Never downgraded to a visible note: the connection's private-meeting policy decides before anything is sent.
+    throw new AtsError(
+      'INVALID_REQUEST',
+      `${adapter.provider}: notes cannot be private; the connection's private-meeting policy must decide before posting`,
+    );
+  }
   if (options.previousAttemptUncertain || adapter.lookBeforeEveryPost) {
     const existing = await lookBeforePosting(adapter, ctx, candidate, draft, options.previousAttemptUncertain);
     if (existing) return { note: existing, found: true };

@@ -103,8 +103,8 @@ interface Connection {
  *
  * Notes: `PUT {restUrl}entity/Note` (PUT creates) with `personReference`, `commentingPerson` (the meeting
  * owner from `query/CorporateUser?where=email='…'`, else by exact first and last name, else settings.userId),
- * `action`, `comments` (HTML) and `externalID` = the draft's idempotency key. Bullhorn has no private notes: a
- * private draft is refused with INVALID_REQUEST and the connection's policy decides what to do instead.
+ * `action`, `comments` (HTML) and `externalID` = the draft's idempotency key. Bullhorn has no private notes: the kit
+ * refuses a private draft with INVALID_REQUEST and the connection's policy decides what to do instead.
  *
  * Settled from sources:
  * - Errors: the docs list statuses only (bullhorn/rest-api-docs source/includes/_errors.md); bodies read
@@ -199,12 +199,6 @@ export class BullhornAdapter implements AtsAdapter {
   }
 
   async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
-    if (draft.visibility === 'private') {
-      throw new AtsError(
-        'INVALID_REQUEST',
-        "bullhorn: notes cannot be private; the connection's private-meeting policy must decide before posting",
-      );
-    }
     const candidateId = numericId(candidate.externalId, 'candidate id');
     const authorId = await this.resolveAuthor(ctx, draft.author);
     const action = await this.noteAction(ctx, false);
