@@ -395,7 +395,7 @@ export class BullhornAdapter implements AtsAdapter {
   /** One REST call on the connection's session; a session refusal renews the session once and retries. */
   private async rest<T>(ctx: AtsContext, config: AxiosRequestConfig & { url: string }): Promise<T> {
     const { client, sessions } = this.connection(ctx);
-    let session = await sessions.current();
+    let session = await signedIn(sessions);
     const send = async () => {
       const response = await client.request<T | string>({
         ...config,
@@ -415,7 +415,7 @@ export class BullhornAdapter implements AtsAdapter {
     } catch (err) {
       if (!isSessionError(err)) throw err;
       sessions.invalidate(session.bhRestToken);
-      session = await sessions.current();
+      session = await signedIn(sessions);
       return send();
     }
   }
@@ -478,6 +478,16 @@ function distinct(values: Array<string | null | undefined>): string[] {
 /** A CorporateUser who may log in and is not deleted: only such a user can author a note. */
 function canAuthor(user: BullhornCorporateUser | null | undefined): user is BullhornCorporateUser {
   return user?.id !== undefined && user?.id !== null && user.enabled !== false && user.isDeleted !== true;
+}
+
+/** Signing in (OAuth and REST login POSTs) stores nothing in Bullhorn: a lost answer there is a plain failure. */
+async function signedIn(sessions: BullhornSessionManager): ReturnType<BullhornSessionManager['current']> {
+  try {
+    return await sessions.current();
+  } catch (err) {
+    if (!isAtsError(err) || !err.uncertain) throw err;
+    throw new AtsError(err.code, err.message, { status: err.status, retryAfterSeconds: err.retryAfterSeconds, cause: err });
+  }
 }
 
 function isSessionError(err: unknown): err is AtsError {
