@@ -131,7 +131,7 @@ export class LeverAdapter implements AtsAdapter {
     return {
       // Contacts split over two pages come back twice with the same externalId; the directory upserts them.
       // A page may hold only some of a contact's candidacies (the last page written would win), and a directory
-      // entry outlives candidacies opened after it: listed candidates carry no opportunity, so createNote
+      // entry outlives candidacies opened after it: listed candidates carry no opportunity, so postNote
       // resolves the current one from the contact when it posts.
       candidates: candidatesByContact(body.data ?? []).map(withoutOpportunity),
       nextCursor: body.hasNext && body.next ? encodeListCursor({ offset: body.next, updatedAtStart }) : null,
