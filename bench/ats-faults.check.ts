@@ -1,7 +1,8 @@
 /**
  * npm run test:faults — the fake Greenhouse misbehaves on purpose while the worker delivers: 30% of calls
  * answered 5xx, bursts where every call gets 429 (alternately with and without Retry-After), note posts
- * that are stored but never answered (the client times out) or whose connection drops after storing, and
+ * that are stored but never answered (the client times out), answered 502/504 after storing, or whose connection
+ * drops after storing, and
  * connections dropped before anything happens. Every event must still end with exactly one note.
  * Backoff is short (SYNC_BACKOFF_BASE_SECONDS=1, MAX=4) and the adapter's timeout is 1 s.
  *
@@ -26,6 +27,7 @@ runBench('test-faults', 8 * 60_000, async (run) => {
         burst429: { everyMs: 8000, lengthMs: 1500 },
         timeoutAfterStoreRate: 0.08,
         dropAfterStoreRate: 0.05,
+        serverErrorAfterStoreRate: 0.08,
         dropBeforeRate: 0.03,
       },
     },
@@ -62,7 +64,7 @@ runBench('test-faults', 8 * 60_000, async (run) => {
   run.check(tally.byStatus.synced === EVENTS, `every sync ended synced (${JSON.stringify(tally.byStatus)})`);
   run.check(problems.noNote.length === 0, `every event has its note (missing: ${problems.noNote.length})`);
   run.check(problems.duplicateNote.length === 0, `no event has two notes (${problems.duplicateNote.slice(0, 5).join(', ') || 'none'})`);
-  for (const fault of ['500', '502', '503', '429 with Retry-After', '429 without Retry-After', 'timeout after storing', 'drop after storing', 'drop before handling']) {
+  for (const fault of ['500', '502', '503', '429 with Retry-After', '429 without Retry-After', 'timeout after storing', '502 after storing', '504 after storing', 'drop after storing', 'drop before handling']) {
     run.check((stats.faults[fault] ?? 0) > 0, `the fake played "${fault}" (${stats.faults[fault] ?? 0} times)`);
   }
 

@@ -10,6 +10,8 @@ import { BENCH_OWNERS, BenchCandidate } from './bench-webhooks';
  *   without `Retry-After`;
  * - `timeoutAfterStoreRate` (POST /notes): the note is stored, then the answer never comes (the client times out);
  * - `dropAfterStoreRate` (POST /notes): the note is stored, then the connection is destroyed;
+ * - `serverErrorAfterStoreRate` (POST /notes): the note is stored, then a 502 or 504 is answered (a gateway that
+ *   gave up on a slow origin);
  * - `dropBeforeRate` (any request): the connection is destroyed before anything happens.
  */
 export interface FakeAtsFaults {
@@ -17,6 +19,7 @@ export interface FakeAtsFaults {
   burst429?: { everyMs: number; lengthMs: number };
   timeoutAfterStoreRate?: number;
   dropAfterStoreRate?: number;
+  serverErrorAfterStoreRate?: number;
   dropBeforeRate?: number;
 }
 
@@ -195,6 +198,7 @@ export class FakeAtsServer {
       const answer = this.handle(route, url.searchParams, raw, req);
       const timeoutRate = faults.timeoutAfterStoreRate ?? 0;
       const dropRate = faults.dropAfterStoreRate ?? 0;
+      const storedErrorRate = faults.serverErrorAfterStoreRate ?? 0;
       if (isNotePost && answer.status < 300 && after < timeoutRate) {
         this.count(this.stats.faults, 'timeout after storing');
         // The answer never comes; the socket goes when the hang is over (or at stop()).
@@ -204,6 +208,12 @@ export class FakeAtsServer {
       if (isNotePost && answer.status < 300 && after < timeoutRate + dropRate) {
         this.count(this.stats.faults, 'drop after storing');
         setTimeout(() => res.socket?.destroy(), latency);
+        return;
+      }
+      if (isNotePost && answer.status < 300 && after < timeoutRate + dropRate + storedErrorRate) {
+        const status = this.random() < 0.5 ? 502 : 504;
+        this.count(this.stats.faults, `${status} after storing`);
+        setTimeout(() => send(res, status, { message: status === 502 ? 'Bad Gateway' : 'Gateway Timeout' }), latency);
         return;
       }
       setTimeout(() => send(res, answer.status, answer.body, answer.headers), latency);

@@ -94,6 +94,12 @@ export interface NoteDraft {
   /** The meeting owner, to be resolved to an ATS user; falls back to settings.userId. */
   author: { name: string | null; email: string | null };
   meetingStartedAt: Date | null;
+  /**
+   * The earliest instant an attempt to post this draft can have started (e.g. when its sync was created), from
+   * Debrief's clock. Lets a look-up for the note skip older history where the ATS filters by date; absent, a
+   * look-up before posting searches without a date bound.
+   */
+  notBefore?: Date | null;
 }
 
 export interface CreatedNote {
@@ -104,6 +110,22 @@ export interface CreatedNote {
   authorId: string | null;
   /** The request body sent to the ATS (no credentials), kept on the sync for operators. */
   sent?: unknown;
+  /** What an operator should know about how the note was filed (e.g. posted as the fallback author, and why). */
+  remarks?: string[];
+}
+
+/** What one post answered: a note the ATS stored but did not name has a null id (the kit names it). */
+export interface PostedNote extends Omit<CreatedNote, 'externalNoteId'> {
+  externalNoteId: string | null;
+}
+
+/** How far a look-up for a note has to search. */
+export interface NoteLookup {
+  /**
+   * No attempt to post the note started before this instant (already widened for clock differences); an
+   * adapter whose ATS filters by date may skip what is older. Null: no bound is known.
+   */
+  since: Date | null;
 }
 
 export interface ConnectionCheck {
@@ -115,6 +137,9 @@ export interface ConnectionCheck {
 
 /**
  * The port every ATS provider implements. Adapters throw `AtsError` (coded) and nothing else.
+ *
+ * Posting a note once is the adapter kit's promise (`kit/note-poster.ts`, `postNoteOnce`), built on `postNote`
+ * and `findNote`: nothing outside the kit calls `postNote`.
  */
 export interface AtsAdapter {
   /** Provider key used in `connections.provider`, e.g. `greenhouse`. */
@@ -124,12 +149,20 @@ export interface AtsAdapter {
   searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]>;
   listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage>;
   /**
-   * Posts the note. On a failure after the request may have reached the ATS it looks for the
-   * note's reference marker (or uses the ATS's idempotency slot) before giving up with an `uncertain` error.
+   * Sends the note once: no retry, no look-up. A failure after which the note may have been stored carries
+   * `uncertain` (the shared HTTP client marks lost answers, 5xx, 408 and 425 to writes); the kit then looks.
    */
-  createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote>;
-  /** Finds a note carrying `draft.referenceMarker` on the candidate, or null. */
-  findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null>;
+  postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote>;
+  /**
+   * Finds the note carrying `draft.referenceMarker` (or the ATS's idempotency slot, e.g. Bullhorn's
+   * `externalID`) on the candidate, or null.
+   */
+  findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft, lookup: NoteLookup): Promise<CreatedNote | null>;
+  /**
+   * Look before every post, not only after an uncertain attempt: for ATSs whose idempotency slot is a cheap,
+   * exact query (Bullhorn's `externalID`).
+   */
+  readonly lookBeforeEveryPost?: boolean;
   /** Checks credentials and permissions; one entry per thing checked. Never throws for an ATS refusal. */
   testConnection(ctx: AtsContext): Promise<ConnectionCheck[]>;
 }

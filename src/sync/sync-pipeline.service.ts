@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsCandidate, AtsContext, CreatedNote, NoteDraft } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { AtsError, isAtsError } from '../ats/ats-error';
+import { postNoteOnce } from '../ats/kit/note-poster';
 import { AppConfig, InjectConfig } from '../config/app-config';
 import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
@@ -129,7 +130,7 @@ export class SyncPipelineService {
           visibilityReason: visibility.reason,
           actionItemsStatus: actionItems.status === 'unavailable' ? `unavailable: ${actionItems.reason}` : actionItems.status,
           renderedNote: { title: rendered.title, text: rendered.text, html: rendered.html, customFields: rendered.customFields },
-          noteRef: { externalNoteId: created.externalNoteId, visibility: created.visibility, authorId: created.authorId, postedAt: new Date().toISOString() },
+          noteRef: { externalNoteId: created.externalNoteId, visibility: created.visibility, authorId: created.authorId, postedAt: new Date().toISOString(), ...(created.remarks?.length ? { remarks: created.remarks } : {}) },
           noteUncertain: false,
           lastErrorCode: null,
           lastErrorMessage: null,
@@ -192,10 +193,9 @@ export class SyncPipelineService {
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const existing = uncertain ? await adapter.findNote(ctx, candidate, draft) : null;
-      const created = existing ?? (await adapter.createNote(ctx, candidate, draft));
-      this.metrics.atsRequest(adapter.provider, 'createNote', existing ? 'found' : 'ok', seconds());
-      return created;
+      const { note, found } = await postNoteOnce(adapter, ctx, candidate, draft, { previousAttemptUncertain: uncertain });
+      this.metrics.atsRequest(adapter.provider, 'createNote', found ? 'found' : 'ok', seconds());
+      return note;
     } catch (err) {
       this.metrics.atsRequest(adapter.provider, 'createNote', isAtsError(err) ? err.code : 'error', seconds());
       throw err;

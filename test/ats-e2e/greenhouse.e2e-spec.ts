@@ -176,4 +176,20 @@ describe('Greenhouse end to end: webhook → service → Harvest v3 fake', () =>
     expectSynced(sync, String(FIRST_LAST), String(notes[0].id), 2);
     expect(sync.attemptsHistory.map((a: { outcome: string }) => a.outcome)).toEqual(['retry', 'synced']);
   });
+
+  it('files the note as the fallback author when Greenhouse refuses the owner, and says so on the sync', async () => {
+    fake.hideCandidateFrom(OWNER_USER, FIRST_LAST);
+    try {
+      await deliver(service.app, seedPayload('evt_gh_owner_refused'));
+    } finally {
+      fake.hiddenFrom.delete(FIRST_LAST);
+    }
+    const notes = notesOf('evt_gh_owner_refused');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ candidate_id: FIRST_LAST, user_id: FALLBACK_USER });
+    const sync = await syncOf(service.app, 'evt_gh_owner_refused');
+    expectSynced(sync, String(FIRST_LAST), String(notes[0].id));
+    expect(sync.note.authorId).toBe(String(FALLBACK_USER));
+    expect(sync.note.remarks).toEqual([expect.stringContaining(`meeting owner (user ${OWNER_USER})`)]);
+  });
 });

@@ -184,4 +184,29 @@ describe('Lever end to end: webhook → service → Data API v1 fake', () => {
     expect(notes.map((n) => n.opportunityId)).toEqual(['opp-first-last-2027']);
     expectSynced(await syncOf(service.app, 'evt_lv_new_candidacy'), CONTACT, notes[0].id);
   });
+
+  it('never posts twice when Lever stores the note and answers 502, even when the look-up after it fails too', async () => {
+    const postsBefore = creates().length;
+    // Whichever candidacy is the person's current one by now.
+    const notesPath = /^\/v1\/opportunities\/[^/]+\/notes$/;
+    fake.http.inject({
+      method: 'POST',
+      path: notesPath,
+      afterHandling: true,
+      fault: { kind: 'respond', response: { status: 502, body: '<html>502 Bad Gateway</html>' } },
+    });
+    fake.http.inject({ method: 'GET', path: notesPath, fault: { kind: 'respond', response: { status: 503, body: { code: 'ServiceUnavailable', message: 'try later' } } } });
+    await deliver(service.app, seedPayload('evt_lv_502'));
+
+    const first = await syncOf(service.app, 'evt_lv_502');
+    expect(first).toMatchObject({ status: 'pending', attempts: 1, noteUncertain: true, lastError: { code: 'TEMPORARY' } });
+    expect(notesOf('evt_lv_502')).toHaveLength(1);
+
+    await makeRetriesDue(service.db);
+    await drain(service.app);
+    const notes = notesOf('evt_lv_502');
+    expect(notes).toHaveLength(1);
+    expect(creates()).toHaveLength(postsBefore + 1);
+    expectSynced(await syncOf(service.app, 'evt_lv_502'), CONTACT, notes[0].id, 2);
+  });
 });

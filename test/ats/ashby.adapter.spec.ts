@@ -1,6 +1,8 @@
 import { AshbyAdapter } from '../../src/ats/adapters/ashby/ashby.adapter';
 import type { AtsCandidate, AtsContext, CandidatePage, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsError } from '../../src/ats/ats-error';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
+import type { AtsAdapter } from '../../src/ats/ats-adapter.port';
 import { ALL_ASHBY_PERMISSIONS, AshbyFakeServer, FakeAshbyCandidate, FakeAshbyUser } from '../fakes/ashby-fake-server';
 
 const MARKER = '[debrief-ref:evt_01HX]';
@@ -40,6 +42,10 @@ async function rejection(promise: Promise<unknown>): Promise<AtsError> {
 describe('AshbyAdapter against a fake Ashby API', () => {
   let fake: AshbyFakeServer;
   let adapter: AshbyAdapter;
+  /** Posting as the sync pipeline does: once, through the adapter kit. */
+  const createNote = async (c: AtsContext, candidate: AtsCandidate, d: NoteDraft, previousAttemptUncertain = false) =>
+    (await postNoteOnce(adapter, c, candidate, d, { previousAttemptUncertain })).note;
+  const findNote = (c: AtsContext, candidate: AtsCandidate, d: NoteDraft) => (adapter as AtsAdapter).findNote(c, candidate, d, { since: null });
   let ctx: AtsContext;
   let owner: FakeAshbyUser;
   let fallback: FakeAshbyUser;
@@ -115,7 +121,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
     it('maps a 403 missing_endpoint_permission to PERMISSION_DENIED', async () => {
       const err = await rejection(
-        adapter.createNote(withSettings({ userId: fallback.id }, { apiKey: 'key-read-only' }), asCandidate(jane), draft()),
+        createNote(withSettings({ userId: fallback.id }, { apiKey: 'key-read-only' }), asCandidate(jane), draft()),
       );
       expect(err.code).toBe('PERMISSION_DENIED');
       expect(fake.notes).toHaveLength(0);
@@ -123,7 +129,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
     it('reads HTTP 200 + success:false with errorInfo as a coded failure', async () => {
       const ghost = { ...asCandidate(jane), externalId: '5b0c7f4e-0000-4000-8000-000000000000' };
-      const err = await rejection(adapter.createNote(ctx, ghost, draft()));
+      const err = await rejection(createNote(ctx, ghost, draft()));
       expect(err.code).toBe('NOT_FOUND');
       expect(err.message).toContain('candidate_not_found');
       expect(err.uncertain).toBe(false);
@@ -333,7 +339,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
   describe('notes', () => {
     it("posts HTML reduced to Ashby's tags, private, as the meeting owner, without notifications", async () => {
-      const created = await adapter.createNote(ctx, asCandidate(jane), draft({ visibility: 'private' }));
+      const created = await createNote(ctx, asCandidate(jane), draft({ visibility: 'private' }));
       const [call] = fake.calls('candidate.createNote');
       expect(call.headers['x-on-behalf-of']).toBe(owner.id);
       const body = call.body as { note: { type: string; value: string }; isPrivate: boolean; sendNotifications: boolean };
@@ -350,7 +356,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
     });
 
     it('builds the note from the text when there is no HTML and posts it public', async () => {
-      const created = await adapter.createNote(ctx, asCandidate(jane), draft({ html: '' }));
+      const created = await createNote(ctx, asCandidate(jane), draft({ html: '' }));
       const [stored] = fake.notesOf(jane.id);
       expect(stored.isPrivate).toBe(false);
       expect(stored.content).toContain('<a href="https://rec.example/m/1">https://rec.example/m/1</a>');
@@ -360,33 +366,33 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
     it('falls back to settings.userId when the owner is not an Ashby user', async () => {
       const c = withSettings({ userId: fallback.id });
-      const created = await adapter.createNote(c, asCandidate(jane), draft({ author: { name: 'Guest', email: 'guest@elsewhere.test' } }));
+      const created = await createNote(c, asCandidate(jane), draft({ author: { name: 'Guest', email: 'guest@elsewhere.test' } }));
       expect(fake.calls('candidate.createNote')[0].headers['x-on-behalf-of']).toBe(fallback.id);
       expect(created.authorId).toBe(fallback.id);
     });
 
     it('falls back to settings.userId when the key may not read users', async () => {
       const c = withSettings({ userId: fallback.id }, { apiKey: 'key-no-org' });
-      await adapter.createNote(c, asCandidate(jane), draft());
+      await createNote(c, asCandidate(jane), draft());
       expect(fake.notesOf(jane.id)[0].authorId).toBe(fallback.id);
     });
 
     it('refuses with CONFIGURATION when neither the owner nor settings.userId can author', async () => {
-      const err = await rejection(adapter.createNote(ctx, asCandidate(jane), draft({ author: { name: null, email: null } })));
+      const err = await rejection(createNote(ctx, asCandidate(jane), draft({ author: { name: null, email: null } })));
       expect(err.code).toBe('CONFIGURATION');
       expect(fake.calls('candidate.createNote')).toHaveLength(0);
     });
 
     it('finds a note by its reference marker across listNotes pages', async () => {
-      await adapter.createNote(ctx, asCandidate(jane), draft());
+      await createNote(ctx, asCandidate(jane), draft());
       for (const marker of ['[debrief-ref:a]', '[debrief-ref:b]', '[debrief-ref:c]']) {
-        await adapter.createNote(ctx, asCandidate(jane), draft({ referenceMarker: marker, html: `<p>${marker}</p>` }));
+        await createNote(ctx, asCandidate(jane), draft({ referenceMarker: marker, html: `<p>${marker}</p>` }));
       }
-      const found = await adapter.findNote(ctx, asCandidate(jane), draft());
+      const found = await findNote(ctx, asCandidate(jane), draft());
       const stored = fake.notesOf(jane.id).find((n) => n.content.includes(MARKER))!;
       expect(found).toEqual({ externalNoteId: stored.id, visibility: 'public', authorId: owner.id });
       expect(fake.calls('candidate.listNotes').length).toBeGreaterThan(1);
-      await expect(adapter.findNote(ctx, asCandidate(jane), draft({ referenceMarker: '[debrief-ref:zzz]' }))).resolves.toBeNull();
+      await expect(findNote(ctx, asCandidate(jane), draft({ referenceMarker: '[debrief-ref:zzz]' }))).resolves.toBeNull();
     });
   });
 
@@ -397,7 +403,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
     const fallbackCtx = () => withSettings({ userId: fallback.id });
 
     it('finds the owner by exact name when the webhook gives no e-mail', async () => {
-      const created = await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('  rita   RECRUITER '));
+      const created = await createNote(fallbackCtx(), asCandidate(jane), byName('  rita   RECRUITER '));
       expect(actingAs()).toEqual([owner.id]);
       expect(created.authorId).toBe(owner.id);
       expect(fake.calls('user.search')).toHaveLength(0);
@@ -405,21 +411,21 @@ describe('AshbyAdapter against a fake Ashby API', () => {
     });
 
     it('tries the e-mail first, then the name when Ashby does not know the e-mail', async () => {
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter', 'rita@personal.example'));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter', 'rita@personal.example'));
       expect(actingAs()).toEqual([owner.id]);
       expect(fake.calls('user.search').map((r) => r.body)).toEqual([{ email: 'rita@personal.example' }]);
       expect(fake.calls('user.list')).toHaveLength(1);
     });
 
     it('does not list users when the e-mail finds the owner', async () => {
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Someone Else', 'rita.recruiter@acme.test'));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('Someone Else', 'rita.recruiter@acme.test'));
       expect(actingAs()).toEqual([owner.id]);
       expect(fake.calls('user.list')).toHaveLength(0);
     });
 
     it('follows user.list cursors to find the owner on a later page', async () => {
       fake.usersPageSize = 1;
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Debrief Bot'));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('Debrief Bot'));
       expect(actingAs()).toEqual([fallback.id]);
       const cursors = fake.calls('user.list').map((r) => (r.body as Record<string, unknown>).cursor);
       expect(cursors).toEqual([undefined, 'users_1', 'users_2']);
@@ -427,7 +433,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
     it('writes as the fallback author when two enabled users share the name, never guessing', async () => {
       fake.addUser({ email: 'rita.r@acme.test', firstName: 'Rita', lastName: 'Recruiter' });
-      const created = await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter'));
+      const created = await createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter'));
       expect(actingAs()).toEqual([fallback.id]);
       expect(created.authorId).toBe(fallback.id);
     });
@@ -438,21 +444,21 @@ describe('AshbyAdapter against a fake Ashby API', () => {
         path: '/user.list',
         fault: { kind: 'respond', response: { status: 200, body: { success: true, results: [retired, owner], moreDataAvailable: false } } },
       });
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter'));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter'));
       expect(actingAs()).toEqual([owner.id]);
 
       fake.addUser({ email: 'sam@acme.test', firstName: 'Sam', lastName: 'Gone', isEnabled: false });
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Sam Gone', null, 2));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('Sam Gone', null, 2));
       expect(actingAs()).toEqual([owner.id, fallback.id]);
     });
 
     it('lists the users once for many notes by the same owner, and once for an unknown one', async () => {
-      await Promise.all([1, 2, 3].map((n) => adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter', null, n))));
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('rita recruiter', null, 4));
+      await Promise.all([1, 2, 3].map((n) => createNote(fallbackCtx(), asCandidate(jane), byName('Rita Recruiter', null, n))));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('rita recruiter', null, 4));
       expect(actingAs()).toEqual(Array(4).fill(owner.id));
       expect(fake.calls('user.list')).toHaveLength(1);
 
-      for (const n of [5, 6]) await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Pat Outsider', null, n));
+      for (const n of [5, 6]) await createNote(fallbackCtx(), asCandidate(jane), byName('Pat Outsider', null, n));
       expect(actingAs().slice(4)).toEqual([fallback.id, fallback.id]);
       expect(fake.calls('user.list')).toHaveLength(2);
     });
@@ -461,14 +467,14 @@ describe('AshbyAdapter against a fake Ashby API', () => {
       fake.usersPageSize = 2;
       for (let i = 0; i < 8; i++) fake.addUser({ email: `filler${i}@acme.test`, firstName: 'Filler', lastName: `No${i}` });
       fake.addUser({ email: 'late@acme.test', firstName: 'Lou', lastName: 'Late' });
-      await adapter.createNote(fallbackCtx(), asCandidate(jane), byName('Lou Late'));
+      await createNote(fallbackCtx(), asCandidate(jane), byName('Lou Late'));
       expect(actingAs()).toEqual([fallback.id]);
       expect(fake.calls('user.list')).toHaveLength(5);
     });
 
     it('falls back without an error when the key may not list users', async () => {
       const c = withSettings({ userId: fallback.id }, { apiKey: 'key-no-org' });
-      await adapter.createNote(c, asCandidate(jane), byName('Rita Recruiter'));
+      await createNote(c, asCandidate(jane), byName('Rita Recruiter'));
       expect(fake.notesOf(jane.id)[0].authorId).toBe(fallback.id);
     });
   });
@@ -476,7 +482,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
   describe('uncertain outcomes', () => {
     it('returns the stored note when the answer times out after Ashby stored it, without posting twice', async () => {
       fake.http.inject({ path: '/candidate.createNote', fault: { kind: 'hang' }, afterHandling: true });
-      const created = await adapter.createNote(ctx, asCandidate(jane), draft());
+      const created = await createNote(ctx, asCandidate(jane), draft());
       const notes = fake.notesOf(jane.id);
       expect(notes).toHaveLength(1);
       expect(created.externalNoteId).toBe(notes[0].id);
@@ -485,23 +491,23 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
     it('returns the stored note when the connection drops after Ashby stored it', async () => {
       fake.http.inject({ path: '/candidate.createNote', fault: { kind: 'drop' }, afterHandling: true });
-      const created = await adapter.createNote(ctx, asCandidate(jane), draft());
+      const created = await createNote(ctx, asCandidate(jane), draft());
       expect(fake.notesOf(jane.id).map((n) => n.id)).toEqual([created.externalNoteId]);
     });
 
     it('finds a private note the key itself may not see by reading as its author', async () => {
       const c = withSettings({}, { apiKey: 'key-no-private' });
       fake.http.inject({ path: '/candidate.createNote', fault: { kind: 'hang' }, afterHandling: true });
-      const created = await adapter.createNote(c, asCandidate(jane), draft({ visibility: 'private' }));
+      const created = await createNote(c, asCandidate(jane), draft({ visibility: 'private' }));
       expect(fake.notesOf(jane.id).map((n) => n.id)).toEqual([created.externalNoteId]);
       expect(created.visibility).toBe('private');
       expect(fake.calls('candidate.listNotes')[0].headers['x-on-behalf-of']).toBe(owner.id);
-      await expect(adapter.findNote(c, asCandidate(jane), draft())).resolves.toMatchObject({ externalNoteId: created.externalNoteId });
+      await expect(findNote(c, asCandidate(jane), draft())).resolves.toMatchObject({ externalNoteId: created.externalNoteId });
     });
 
     it('rethrows the uncertain error when the note is not there', async () => {
       fake.http.inject({ path: '/candidate.createNote', fault: { kind: 'drop' } });
-      const err = await rejection(adapter.createNote(ctx, asCandidate(jane), draft()));
+      const err = await rejection(createNote(ctx, asCandidate(jane), draft()));
       expect(err).toMatchObject({ code: 'TEMPORARY', uncertain: true });
       expect(fake.notesOf(jane.id)).toHaveLength(0);
       expect(fake.calls('candidate.listNotes').map((r) => r.headers['x-on-behalf-of'])).toEqual([owner.id, undefined]);

@@ -1,6 +1,8 @@
 import { BullhornAdapter } from '../../src/ats/adapters/bullhorn/bullhorn.adapter';
 import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsError } from '../../src/ats/ats-error';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
+import type { AtsAdapter } from '../../src/ats/ats-adapter.port';
 import { BullhornFakeServer } from '../fakes/bullhorn-fake-server';
 
 const MARKER = '[debrief-ref:evt_01HX]';
@@ -45,6 +47,10 @@ async function rejection(promise: Promise<unknown>): Promise<AtsError> {
 describe('BullhornAdapter against a fake Bullhorn', () => {
   let fake: BullhornFakeServer;
   let adapter: BullhornAdapter;
+  /** Posting as the sync pipeline does: once, through the adapter kit. */
+  const createNote = async (c: AtsContext, candidate: AtsCandidate, d: NoteDraft, previousAttemptUncertain = false) =>
+    (await postNoteOnce(adapter, c, candidate, d, { previousAttemptUncertain })).note;
+  const findNote = (c: AtsContext, candidate: AtsCandidate, d: NoteDraft) => (adapter as AtsAdapter).findNote(c, candidate, d, { since: null });
   let ctx: AtsContext;
 
   const withSettings = (settings: Record<string, unknown>, credentials: Record<string, unknown> = {}): AtsContext => ({
@@ -375,7 +381,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
 
   describe('notes', () => {
     it('creates the note with PUT, as the meeting owner, with the action, HTML comments and externalID', async () => {
-      const created = await adapter.createNote(ctx, candidate(101), draft());
+      const created = await createNote(ctx, candidate(101), draft());
       const [put] = fake.restCalls('PUT', 'entity/Note');
       const body = put.body as Record<string, unknown>;
       expect(body).toMatchObject({
@@ -398,56 +404,56 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
 
     it('falls back to settings.userId, and refuses with CONFIGURATION when there is no author at all', async () => {
       const guest = draft({ author: { name: 'Guest', email: 'guest@elsewhere.test' } });
-      const created = await adapter.createNote(withSettings({ userId: '99' }), candidate(101), guest);
+      const created = await createNote(withSettings({ userId: '99' }), candidate(101), guest);
       expect(created.authorId).toBe('99');
       expect(fake.notesOf(101)[0].commentingPerson.id).toBe(99);
 
       const disabledOwner = draft({ idempotencyKey: 'k2', author: { name: 'Gone', email: 'gone@acme.test' } });
-      const err = await rejection(adapter.createNote(ctx, candidate(103), disabledOwner));
+      const err = await rejection(createNote(ctx, candidate(103), disabledOwner));
       expect(err.code).toBe('CONFIGURATION');
       expect(fake.notesOf(103)).toHaveLength(0);
     });
 
     it('refuses a private draft without sending anything', async () => {
-      const err = await rejection(adapter.createNote(ctx, candidate(101), draft({ visibility: 'private' })));
+      const err = await rejection(createNote(ctx, candidate(101), draft({ visibility: 'private' })));
       expect(err.code).toBe('INVALID_REQUEST');
       expect(fake.http.requests).toHaveLength(0);
       expect(adapter.capabilities.privateNotes).toBe(false);
     });
 
     it("checks the action against the tenant's commentActionList", async () => {
-      const err = await rejection(adapter.createNote(withSettings({ noteAction: 'Coffee chat' }), candidate(101), draft()));
+      const err = await rejection(createNote(withSettings({ noteAction: 'Coffee chat' }), candidate(101), draft()));
       expect(err.code).toBe('CONFIGURATION');
       expect(err.message).toContain('Interview');
-      await adapter.createNote(withSettings({ noteAction: 'interview' }), candidate(101), draft());
+      await createNote(withSettings({ noteAction: 'interview' }), candidate(101), draft());
       expect(fake.notesOf(101)[0].action).toBe('Interview');
     });
 
     it('returns the existing note instead of posting the same externalID twice', async () => {
-      const first = await adapter.createNote(ctx, candidate(101), draft());
-      const again = await adapter.createNote(ctx, candidate(101), draft());
+      const first = await createNote(ctx, candidate(101), draft());
+      const again = await createNote(ctx, candidate(101), draft());
       expect(again.externalNoteId).toBe(first.externalNoteId);
       expect(fake.notesOf(101)).toHaveLength(1);
       expect(fake.restCalls('PUT', 'entity/Note')).toHaveLength(1);
     });
 
     it('finds a note by externalID on the same candidate only', async () => {
-      const created = await adapter.createNote(ctx, candidate(101), draft());
-      await expect(adapter.findNote(ctx, candidate(101), draft())).resolves.toEqual({
+      const created = await createNote(ctx, candidate(101), draft());
+      await expect(findNote(ctx, candidate(101), draft())).resolves.toEqual({
         externalNoteId: created.externalNoteId,
         visibility: 'public',
         authorId: '45',
       });
-      await expect(adapter.findNote(ctx, candidate(103), draft())).resolves.toBeNull();
-      await expect(adapter.findNote(ctx, candidate(101), draft({ idempotencyKey: 'other' }))).resolves.toBeNull();
+      await expect(findNote(ctx, candidate(103), draft())).resolves.toBeNull();
+      await expect(findNote(ctx, candidate(101), draft({ idempotencyKey: 'other' }))).resolves.toBeNull();
     });
 
     it('stores an over-long idempotency key as a stable digest', async () => {
       const long = draft({ idempotencyKey: 'k'.repeat(150) });
-      await adapter.createNote(ctx, candidate(101), long);
+      await createNote(ctx, candidate(101), long);
       const externalID = fake.notesOf(101)[0].externalID!;
       expect(externalID).toMatch(/^sha256:[0-9a-f]{64}$/);
-      await expect(adapter.findNote(ctx, candidate(101), long)).resolves.not.toBeNull();
+      await expect(findNote(ctx, candidate(101), long)).resolves.not.toBeNull();
     });
   });
 
@@ -459,21 +465,21 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
     const fallbackCtx = () => withSettings({ userId: '99' });
 
     it('finds the owner by exact first and last name when the webhook gives no e-mail', async () => {
-      const created = await adapter.createNote(fallbackCtx(), candidate(101), byName(' Rita  RECRUITER'));
+      const created = await createNote(fallbackCtx(), candidate(101), byName(' Rita  RECRUITER'));
       expect(authors()).toEqual([45]);
       expect(created.authorId).toBe('45');
       expect(userQueries()).toEqual(["((firstName='rita' AND lastName='recruiter')) AND enabled=true AND isDeleted=false"]);
     });
 
     it('tries the e-mail first, then the name when no CorporateUser has the e-mail', async () => {
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter', 'rita@personal.example'));
+      await createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter', 'rita@personal.example'));
       expect(authors()).toEqual([45]);
       expect(userQueries()).toEqual(["email='rita@personal.example'", expect.stringContaining("firstName='rita'")]);
     });
 
     it('writes as the fallback author when two users share the name, never guessing', async () => {
       fake.addUser({ id: 46, email: 'rita.r@acme.test', firstName: 'Rita', lastName: 'Recruiter' });
-      const created = await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
+      const created = await createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
       expect(authors()).toEqual([99]);
       expect(created.authorId).toBe('99');
     });
@@ -482,8 +488,8 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
       fake.addUser({ id: 47, email: 'rita.old@acme.test', firstName: 'Rita', lastName: 'Recruiter', enabled: false });
       fake.addUser({ id: 48, email: 'rita.gone@acme.test', firstName: 'Rita', lastName: 'Recruiter', isDeleted: true });
       fake.addUser({ id: 49, email: 'sam@acme.test', firstName: 'Sam', lastName: 'Gone', enabled: false });
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('Sam Gone', null, 2));
+      await createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
+      await createNote(fallbackCtx(), candidate(101), byName('Sam Gone', null, 2));
       expect(authors()).toEqual([45, 99]);
     });
 
@@ -499,24 +505,24 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
           },
         },
       });
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
+      await createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter'));
       expect(authors()).toEqual([45]);
     });
 
     it('finds a name with an apostrophe, quoted as JPQL wants', async () => {
       fake.addUser({ id: 50, email: 'sinead@acme.test', firstName: 'Sinéad', lastName: "O'Brien" });
-      await adapter.createNote(fallbackCtx(), candidate(101), byName("Sinéad O'Brien"));
+      await createNote(fallbackCtx(), candidate(101), byName("Sinéad O'Brien"));
       expect(authors()).toEqual([50]);
       expect(userQueries()).toEqual([expect.stringContaining("lastName='o''brien'")]);
     });
 
     it('asks Bullhorn once for many notes by the same owner, and once for an unknown one', async () => {
-      await Promise.all([1, 2, 3].map((n) => adapter.createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter', null, n))));
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('rita recruiter', null, 4));
+      await Promise.all([1, 2, 3].map((n) => createNote(fallbackCtx(), candidate(101), byName('Rita Recruiter', null, n))));
+      await createNote(fallbackCtx(), candidate(101), byName('rita recruiter', null, 4));
       expect(authors()).toEqual([45, 45, 45, 45]);
       expect(userQueries()).toHaveLength(1);
 
-      for (const n of [5, 6]) await adapter.createNote(fallbackCtx(), candidate(101), byName('Pat Outsider', null, n));
+      for (const n of [5, 6]) await createNote(fallbackCtx(), candidate(101), byName('Pat Outsider', null, n));
       expect(authors().slice(4)).toEqual([99, 99]);
       expect(userQueries()).toHaveLength(2);
     });
@@ -525,7 +531,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
       // A one-word name matches every user with it as first or last name; the one named just "Alex" comes last.
       for (let i = 0; i < 260; i++) fake.addUser({ id: 1000 + i, email: `alex${i}@acme.test`, firstName: 'Alex', lastName: `L${i}` });
       fake.addUser({ id: 5000, email: 'alex@acme.test', firstName: 'Alex', lastName: '' });
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('Alex'));
+      await createNote(fallbackCtx(), candidate(101), byName('Alex'));
       expect(authors()).toEqual([99]);
       const pages = fake.restCalls('GET', 'query/CorporateUser').map((r) => [r.query.get('start'), r.query.get('count'), r.query.get('orderBy')]);
       expect(pages).toEqual([0, 50, 100, 150, 200].map((start) => [String(start), '50', 'id']));
@@ -534,7 +540,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
     it('pages through users to the end within the bound', async () => {
       for (let i = 0; i < 60; i++) fake.addUser({ id: 1000 + i, email: `alex${i}@acme.test`, firstName: 'Alex', lastName: `L${i}` });
       fake.addUser({ id: 5000, email: 'alex@acme.test', firstName: 'Alex', lastName: '' });
-      await adapter.createNote(fallbackCtx(), candidate(101), byName('Alex'));
+      await createNote(fallbackCtx(), candidate(101), byName('Alex'));
       expect(authors()).toEqual([5000]);
       expect(fake.restCalls('GET', 'query/CorporateUser')).toHaveLength(2);
     });
@@ -543,7 +549,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
   describe('uncertain outcomes', () => {
     it('returns the stored note when the answer times out after Bullhorn stored it, without a duplicate', async () => {
       fake.http.inject({ method: 'PUT', path: '/rest-services/corp1/entity/Note', fault: { kind: 'hang' }, afterHandling: true });
-      const created = await adapter.createNote(ctx, candidate(101), draft());
+      const created = await createNote(ctx, candidate(101), draft());
       const notes = fake.notesOf(101);
       expect(notes).toHaveLength(1);
       expect(created.externalNoteId).toBe(String(notes[0].id));
@@ -552,12 +558,12 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
 
     it('rethrows the uncertain error when the dropped write never arrived', async () => {
       fake.http.inject({ method: 'PUT', path: '/rest-services/corp1/entity/Note', fault: { kind: 'drop' } });
-      const err = await rejection(adapter.createNote(ctx, candidate(101), draft()));
+      const err = await rejection(createNote(ctx, candidate(101), draft()));
       expect(err).toMatchObject({ code: 'TEMPORARY', uncertain: true });
       expect(fake.notesOf(101)).toHaveLength(0);
       expect(fake.restCalls('GET', 'query/Note')).toHaveLength(2);
       // The next attempt posts exactly once.
-      await adapter.createNote(ctx, candidate(101), draft());
+      await createNote(ctx, candidate(101), draft());
       expect(fake.notesOf(101)).toHaveLength(1);
     });
 
@@ -567,7 +573,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
         path: '/rest-services/corp1/entity/Note',
         fault: { kind: 'respond', response: { status: 500, body: { errorMessage: 'Internal error', errorCode: 500 } } },
       });
-      const err = await rejection(adapter.createNote(ctx, candidate(101), draft()));
+      const err = await rejection(createNote(ctx, candidate(101), draft()));
       expect(err).toMatchObject({ code: 'TEMPORARY', status: 500 });
       expect(fake.restCalls('GET', 'query/Note')).toHaveLength(2);
     });
@@ -591,7 +597,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
           },
         },
       });
-      const err = await rejection(adapter.createNote(ctx, candidate(101), draft()));
+      const err = await rejection(createNote(ctx, candidate(101), draft()));
       expect(err).toMatchObject({ code: 'INVALID_REQUEST', status: 400, uncertain: false });
       expect(err.message).toContain('error persisting an entity of type: Note');
       expect(err.message).toContain('action INVALID_VALUE');

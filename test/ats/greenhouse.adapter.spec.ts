@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsError } from '../../src/ats/ats-error';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
+import type { AtsAdapter } from '../../src/ats/ats-adapter.port';
 import { GreenhouseAdapter } from '../../src/ats/adapters/greenhouse/greenhouse.adapter';
 import { nextCursorFromLink } from '../../src/ats/adapters/greenhouse/greenhouse.mapper';
 import { GhCandidate, GreenhouseFakeServer } from '../fakes/greenhouse-fake-server';
@@ -49,6 +51,10 @@ async function rejection(promise: Promise<unknown>): Promise<AtsError> {
 describe('GreenhouseAdapter against a Harvest v3 fake', () => {
   let fake: GreenhouseFakeServer;
   let adapter: GreenhouseAdapter;
+  /** Posting as the sync pipeline does: once, through the adapter kit. */
+  const createNote = async (c: AtsContext, candidate: AtsCandidate, d: NoteDraft, previousAttemptUncertain = false) =>
+    (await postNoteOnce(adapter, c, candidate, d, { previousAttemptUncertain })).note;
+  const findNote = (c: AtsContext, candidate: AtsCandidate, d: NoteDraft) => (adapter as AtsAdapter).findNote(c, candidate, d, { since: null });
   const jane: AtsCandidate = {
     externalId: '5001',
     firstName: 'Jane',
@@ -201,7 +207,7 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
   describe('notes', () => {
     it('posts a private note as the meeting owner, resolved by e-mail', async () => {
       const d = draft({ visibility: 'private' });
-      const created = await adapter.createNote(ctx(), jane, d);
+      const created = await createNote(ctx(), jane, d);
 
       expect(fake.notes).toHaveLength(1);
       const note = fake.notes[0];
@@ -216,12 +222,12 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
     });
 
     it('posts a public meeting as public', async () => {
-      await adapter.createNote(ctx(), jane, draft());
+      await createNote(ctx(), jane, draft());
       expect(fake.notes[0].visibility).toBe('public');
     });
 
     it('resolves the owner by exact name when the e-mail is unknown', async () => {
-      await adapter.createNote(ctx(), jane, draft({ author: { name: 'olivia  owner', email: 'olivia@personal.test' } }));
+      await createNote(ctx(), jane, draft({ author: { name: 'olivia  owner', email: 'olivia@personal.test' } }));
       expect(fake.notes[0].user_id).toBe(OWNER);
     });
 
@@ -231,25 +237,25 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
         fake.users.push({ id: 10_000 + i, name: `Filler ${i}`, first_name: 'Filler', last_name: String(i), primary_email: `f${i}@acme.test`, deactivated: false });
       }
       fake.users.push({ id: 99_999, name: 'Olivia Owner', first_name: 'Olivia', last_name: 'Owner', primary_email: 'o2@acme.test', deactivated: false });
-      await adapter.createNote(ctx(), jane, draft({ author: { name: 'Olivia Owner', email: 'olivia@personal.test' } }));
+      await createNote(ctx(), jane, draft({ author: { name: 'Olivia Owner', email: 'olivia@personal.test' } }));
       expect(fake.notes[0].user_id).toBe(SERVICE_USER);
       expect(fake.http.received('GET', '/v3/users').filter((r) => !r.query.get('primary_email'))).toHaveLength(5);
     });
 
     it('falls back to settings.userId when the owner is not a Greenhouse user', async () => {
-      const created = await adapter.createNote(ctx(), jane, draft({ author: { name: 'Ext Person', email: 'ext@else.test' } }));
+      const created = await createNote(ctx(), jane, draft({ author: { name: 'Ext Person', email: 'ext@else.test' } }));
       expect(fake.notes[0].user_id).toBe(SERVICE_USER);
       expect(created.authorId).toBe(String(SERVICE_USER));
     });
 
     it('does not write as a deactivated user', async () => {
-      await adapter.createNote(ctx(), jane, draft({ author: { name: null, email: 'dan@acme.test' } }));
+      await createNote(ctx(), jane, draft({ author: { name: null, email: 'dan@acme.test' } }));
       expect(fake.notes[0].user_id).toBe(SERVICE_USER);
     });
 
     it('fails with CONFIGURATION when neither the owner nor settings.userId resolves', async () => {
       const err = await rejection(
-        adapter.createNote(ctx({ userId: undefined }), jane, draft({ author: { name: null, email: 'ext@else.test' } })),
+        createNote(ctx({ userId: undefined }), jane, draft({ author: { name: null, email: 'ext@else.test' } })),
       );
       expect(err.code).toBe('CONFIGURATION');
       expect(fake.notes).toHaveLength(0);
@@ -257,9 +263,9 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
 
     it('finds a note by its reference marker, and answers null when there is none', async () => {
       const d = draft({ visibility: 'private' });
-      expect(await adapter.findNote(ctx(), jane, d)).toBeNull();
-      const created = await adapter.createNote(ctx(), jane, d);
-      const found = await adapter.findNote(ctx(), jane, d);
+      expect(await findNote(ctx(), jane, d)).toBeNull();
+      const created = await createNote(ctx(), jane, d);
+      const found = await findNote(ctx(), jane, d);
       expect(found).toMatchObject({ externalNoteId: created.externalNoteId, visibility: 'private', authorId: String(OWNER) });
     });
   });
@@ -274,21 +280,21 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
           response: { status: 422, body: { errors: [{ message: 'Missing required field: body', field: 'body' }] } },
         },
       });
-      const err = await rejection(adapter.createNote(ctx(), jane, draft()));
+      const err = await rejection(createNote(ctx(), jane, draft()));
       expect(err.code).toBe('INVALID_REQUEST');
       expect(err.message).toContain('body: Missing required field: body');
       expect(err.uncertain).toBe(false);
     });
 
     it('maps an unknown candidate to NOT_FOUND', async () => {
-      const err = await rejection(adapter.createNote(ctx(), { ...jane, externalId: '999999' }, draft()));
+      const err = await rejection(createNote(ctx(), { ...jane, externalId: '999999' }, draft()));
       expect(err.code).toBe('NOT_FOUND');
       expect(err.message).toContain('Resource not found');
     });
 
     it('maps a missing scope to PERMISSION_DENIED', async () => {
       fake.scopes.delete('harvest:notes:create');
-      const err = await rejection(adapter.createNote(ctx(), jane, draft()));
+      const err = await rejection(createNote(ctx(), jane, draft()));
       expect(err.code).toBe('PERMISSION_DENIED');
       expect(fake.notes).toHaveLength(0);
     });
@@ -308,7 +314,7 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
         path: '/v3/notes',
         fault: { kind: 'respond', response: { status: 429, headers: { 'Retry-After': '1' }, body: { message: 'Too many requests' } } },
       });
-      await adapter.createNote(ctx(), jane, draft());
+      await createNote(ctx(), jane, draft());
       expect(fake.notes).toHaveLength(1);
       expect(fake.http.received('POST', '/v3/notes')).toHaveLength(2);
     });
@@ -333,11 +339,43 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
     });
   });
 
+  describe('an owner who cannot see the candidate', () => {
+    it('posts as settings.userId after the 403 and says so in a remark', async () => {
+      fake.hideCandidateFrom(OWNER, 5001);
+      const d = draft({ visibility: 'private' });
+      const created = await createNote(ctx(), jane, d);
+
+      expect(fake.notes).toHaveLength(1);
+      expect(fake.notes[0]).toMatchObject({ candidate_id: 5001, user_id: SERVICE_USER, visibility: 'private' });
+      expect(created).toMatchObject({ externalNoteId: String(fake.notes[0].id), authorId: String(SERVICE_USER) });
+      expect(created.remarks).toEqual([expect.stringContaining(`posted as the fallback author settings.userId (user ${SERVICE_USER})`)]);
+      expect(fake.http.received('POST', '/v3/notes').map((r) => (r.body as { user_id: number }).user_id)).toEqual([OWNER, SERVICE_USER]);
+    });
+
+    it('finds a note posted as the fallback author after an uncertain retry, reading as that author', async () => {
+      fake.hideCandidateFrom(OWNER, 5001);
+      fake.http.inject({ method: 'POST', path: '/v3/notes', after: 1, fault: { kind: 'respond', response: { status: 504, body: { message: 'Gateway Timeout' } } }, afterHandling: true });
+      const d = draft({ visibility: 'private' });
+      const created = await createNote(ctx(), jane, d);
+      expect(fake.notes).toHaveLength(1);
+      expect(created).toMatchObject({ externalNoteId: String(fake.notes[0].id), authorId: String(SERVICE_USER) });
+      expect(await createNote(ctx(), jane, d, true)).toMatchObject({ externalNoteId: String(fake.notes[0].id) });
+      expect(fake.notes).toHaveLength(1);
+    });
+
+    it('does not fall back when the owner is the fallback author', async () => {
+      fake.hideCandidateFrom(SERVICE_USER, 5001);
+      const err = await rejection(createNote(ctx(), jane, draft({ author: { name: null, email: 'sam@acme.test' } })));
+      expect(err).toMatchObject({ code: 'PERMISSION_DENIED', uncertain: false });
+      expect(fake.notes).toHaveLength(0);
+    });
+  });
+
   describe('uncertain outcomes', () => {
     it('finds the note stored before a timeout instead of posting it again', async () => {
       fake.http.inject({ method: 'POST', path: '/v3/notes', fault: { kind: 'hang' }, afterHandling: true });
       const d = draft({ visibility: 'private' });
-      const created = await adapter.createNote(ctx({ timeoutMs: 300 }), jane, d);
+      const created = await createNote(ctx({ timeoutMs: 300 }), jane, d);
 
       expect(fake.notes).toHaveLength(1);
       expect(created.externalNoteId).toBe(String(fake.notes[0].id));
@@ -348,18 +386,19 @@ describe('GreenhouseAdapter against a Harvest v3 fake', () => {
 
     it('finds the note stored before the connection dropped', async () => {
       fake.http.inject({ method: 'POST', path: '/v3/notes', fault: { kind: 'drop' }, afterHandling: true });
-      const created = await adapter.createNote(ctx(), jane, draft());
+      const created = await createNote(ctx(), jane, draft());
       expect(fake.notes).toHaveLength(1);
       expect(created.externalNoteId).toBe(String(fake.notes[0].id));
     });
 
     it('rethrows the uncertain error when the note is not there', async () => {
       fake.http.inject({ method: 'POST', path: '/v3/notes', fault: { kind: 'drop' } });
-      const err = await rejection(adapter.createNote(ctx(), jane, draft()));
+      const err = await rejection(createNote(ctx(), jane, draft()));
       expect(err.code).toBe('TEMPORARY');
       expect(err.uncertain).toBe(true);
       expect(fake.notes).toHaveLength(0);
-      expect(fake.http.received('GET', '/v3/notes')).toHaveLength(1);
+      // Read as the owner, then as settings.userId (the note may have gone out as the fallback author).
+      expect(fake.http.received('GET', '/v3/notes')).toHaveLength(2);
     });
   });
 

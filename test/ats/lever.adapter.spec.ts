@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsError } from '../../src/ats/ats-error';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
+import type { AtsAdapter } from '../../src/ats/ats-adapter.port';
 import { LeverAdapter } from '../../src/ats/adapters/lever/lever.adapter';
 import { LeverFakeServer, LvOpportunity } from '../fakes/lever-fake-server';
 
@@ -50,6 +52,10 @@ async function rejection(promise: Promise<unknown>): Promise<AtsError> {
 describe('LeverAdapter against a Lever Data API fake', () => {
   let fake: LeverFakeServer;
   let adapter: LeverAdapter;
+  /** Posting as the sync pipeline does: once, through the adapter kit. */
+  const createNote = async (c: AtsContext, candidate: AtsCandidate, d: NoteDraft, previousAttemptUncertain = false) =>
+    (await postNoteOnce(adapter, c, candidate, d, { previousAttemptUncertain })).note;
+  const findNote = (c: AtsContext, candidate: AtsCandidate, d: NoteDraft) => (adapter as AtsAdapter).findNote(c, candidate, d, { since: null });
 
   function ctx(settings: Record<string, unknown> = {}, credentials?: Record<string, unknown>): AtsContext {
     return {
@@ -168,7 +174,7 @@ describe('LeverAdapter against a Lever Data API fake', () => {
   describe('notes', () => {
     it('posts a secret note as the meeting owner on the latest opportunity', async () => {
       const d = draft({ visibility: 'private' });
-      const created = await adapter.createNote(ctx(), janeFromDirectory, d);
+      const created = await createNote(ctx(), janeFromDirectory, d);
 
       expect(fake.notes).toHaveLength(1);
       const note = fake.notes[0];
@@ -182,25 +188,25 @@ describe('LeverAdapter against a Lever Data API fake', () => {
     it('uses the opportunity a search returned without looking it up again', async () => {
       const [jane] = await adapter.searchCandidates(ctx(), { email: 'jane@example.com' });
       const before = fake.http.received('GET', '/v1/opportunities').length;
-      await adapter.createNote(ctx(), jane, draft());
+      await createNote(ctx(), jane, draft());
       expect(fake.http.received('GET', '/v1/opportunities')).toHaveLength(before);
       expect(fake.notes[0]).toMatchObject({ opportunityId: 'opp-jane-2026', secret: false });
     });
 
     it('resolves the owner by exact name when the e-mail is unknown', async () => {
-      await adapter.createNote(ctx(), janeFromDirectory, draft({ author: { name: 'Olivia Owner', email: 'o@personal.test' } }));
+      await createNote(ctx(), janeFromDirectory, draft({ author: { name: 'Olivia Owner', email: 'o@personal.test' } }));
       expect(fake.notes[0].user).toBe('user-owner');
     });
 
     it('falls back to settings.userId for an owner who is not a Lever user (or is deactivated)', async () => {
-      await adapter.createNote(ctx(), janeFromDirectory, draft({ author: { name: 'Ext Person', email: 'ext@else.test' } }));
-      await adapter.createNote(ctx(), janeFromDirectory, draft({ author: { name: null, email: 'dan@acme.test' } }));
+      await createNote(ctx(), janeFromDirectory, draft({ author: { name: 'Ext Person', email: 'ext@else.test' } }));
+      await createNote(ctx(), janeFromDirectory, draft({ author: { name: null, email: 'dan@acme.test' } }));
       expect(fake.notes.map((n) => n.user)).toEqual(['user-service', 'user-service']);
     });
 
     it('fails with CONFIGURATION when neither the owner nor settings.userId resolves', async () => {
       const err = await rejection(
-        adapter.createNote(ctx({ userId: undefined }), janeFromDirectory, draft({ author: { name: null, email: 'x@else.test' } })),
+        createNote(ctx({ userId: undefined }), janeFromDirectory, draft({ author: { name: null, email: 'x@else.test' } })),
       );
       expect(err.code).toBe('CONFIGURATION');
       expect(fake.notes).toHaveLength(0);
@@ -208,7 +214,7 @@ describe('LeverAdapter against a Lever Data API fake', () => {
 
     it('finds a note by its marker on any recent opportunity of the contact', async () => {
       const d = draft();
-      expect(await adapter.findNote(ctx(), janeFromDirectory, d)).toBeNull();
+      expect(await findNote(ctx(), janeFromDirectory, d)).toBeNull();
       fake.notes.push({
         id: 'note-old',
         opportunityId: 'opp-jane-2025',
@@ -219,7 +225,7 @@ describe('LeverAdapter against a Lever Data API fake', () => {
         createdAt: T0,
         deletedAt: null,
       });
-      expect(await adapter.findNote(ctx(), janeFromDirectory, d)).toEqual({
+      expect(await findNote(ctx(), janeFromDirectory, d)).toEqual({
         externalNoteId: 'note-old',
         visibility: 'secret',
         authorId: 'user-owner',
@@ -234,21 +240,21 @@ describe('LeverAdapter against a Lever Data API fake', () => {
         path: /\/notes$/,
         fault: { kind: 'respond', response: { status: 400, body: { code: 'BadRequestError', message: '"value" is too long' } } },
       });
-      const err = await rejection(adapter.createNote(ctx(), janeFromDirectory, draft()));
+      const err = await rejection(createNote(ctx(), janeFromDirectory, draft()));
       expect(err.code).toBe('INVALID_REQUEST');
       expect(err.message).toContain('BadRequestError: "value" is too long');
     });
 
     it('maps a missing permission to PERMISSION_DENIED', async () => {
       fake.permissions.delete('notes:write');
-      const err = await rejection(adapter.createNote(ctx(), janeFromDirectory, draft()));
+      const err = await rejection(createNote(ctx(), janeFromDirectory, draft()));
       expect(err.code).toBe('PERMISSION_DENIED');
       expect(err.message).toContain('ForbiddenError');
     });
 
     it('maps an unknown opportunity to NOT_FOUND', async () => {
       const gone = { ...janeFromDirectory, meta: { opportunityId: 'opp-deleted' } };
-      const err = await rejection(adapter.createNote(ctx(), gone, draft()));
+      const err = await rejection(createNote(ctx(), gone, draft()));
       expect(err.code).toBe('NOT_FOUND');
     });
 
@@ -269,7 +275,7 @@ describe('LeverAdapter against a Lever Data API fake', () => {
         path: /\/notes$/,
         fault: { kind: 'respond', response: { status: 429, headers: { 'Retry-After': '1' }, body: { code: 'TooManyRequests', message: 'slow down' } } },
       });
-      await adapter.createNote(ctx(), janeFromDirectory, draft());
+      await createNote(ctx(), janeFromDirectory, draft());
       expect(fake.notes).toHaveLength(1);
     });
 
@@ -296,7 +302,7 @@ describe('LeverAdapter against a Lever Data API fake', () => {
   describe('uncertain outcomes', () => {
     it('finds the note stored before a timeout instead of posting it again', async () => {
       fake.http.inject({ method: 'POST', path: /\/notes$/, fault: { kind: 'hang' }, afterHandling: true });
-      const created = await adapter.createNote(ctx({ timeoutMs: 300 }), janeFromDirectory, draft({ visibility: 'private' }));
+      const created = await createNote(ctx({ timeoutMs: 300 }), janeFromDirectory, draft({ visibility: 'private' }));
       expect(fake.notes).toHaveLength(1);
       expect(created).toMatchObject({ externalNoteId: fake.notes[0].id, visibility: 'secret', authorId: 'user-owner' });
       expect(fake.http.received('POST', /\/notes$/)).toHaveLength(1);
@@ -304,14 +310,14 @@ describe('LeverAdapter against a Lever Data API fake', () => {
 
     it('finds the note stored before the connection dropped', async () => {
       fake.http.inject({ method: 'POST', path: /\/notes$/, fault: { kind: 'drop' }, afterHandling: true });
-      const created = await adapter.createNote(ctx(), janeFromDirectory, draft());
+      const created = await createNote(ctx(), janeFromDirectory, draft());
       expect(fake.notes).toHaveLength(1);
       expect(created.externalNoteId).toBe(fake.notes[0].id);
     });
 
     it('rethrows the uncertain error when the note is not there', async () => {
       fake.http.inject({ method: 'POST', path: /\/notes$/, fault: { kind: 'drop' } });
-      const err = await rejection(adapter.createNote(ctx(), janeFromDirectory, draft()));
+      const err = await rejection(createNote(ctx(), janeFromDirectory, draft()));
       expect(err).toMatchObject({ code: 'TEMPORARY', uncertain: true });
       expect(fake.notes).toHaveLength(0);
       expect(fake.http.received('GET', '/v1/opportunities/opp-jane-2026/notes')).toHaveLength(1);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsError } from '../../src/ats/ats-error';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
+import type { AtsAdapter } from '../../src/ats/ats-adapter.port';
 import { WorkableAdapter, workableBaseUrl } from '../../src/ats/adapters/workable/workable.adapter';
 import { cursorFromPaging } from '../../src/ats/adapters/workable/workable.mapper';
 import { WkCandidate, WorkableFakeServer } from '../fakes/workable-fake-server';
@@ -49,6 +51,10 @@ async function rejection(promise: Promise<unknown>): Promise<AtsError> {
 describe('WorkableAdapter against a Workable SPI v3 fake', () => {
   let fake: WorkableFakeServer;
   let adapter: WorkableAdapter;
+  /** Posting as the sync pipeline does: once, through the adapter kit. */
+  const createNote = async (c: AtsContext, candidate: AtsCandidate, d: NoteDraft, previousAttemptUncertain = false) =>
+    (await postNoteOnce(adapter, c, candidate, d, { previousAttemptUncertain })).note;
+  const findNote = (c: AtsContext, candidate: AtsCandidate, d: NoteDraft) => (adapter as AtsAdapter).findNote(c, candidate, d, { since: null });
   const jane: AtsCandidate = {
     externalId: 'c-jane-b',
     firstName: 'Jane',
@@ -162,7 +168,7 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
   describe('comments', () => {
     it('posts an admin-only comment as the meeting owner', async () => {
       const d = draft({ visibility: 'private' });
-      const created = await adapter.createNote(ctx(), jane, d);
+      const created = await createNote(ctx(), jane, d);
 
       expect(fake.comments).toHaveLength(1);
       const comment = fake.comments[0];
@@ -173,7 +179,7 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
     });
 
     it('sends no policy for a public meeting', async () => {
-      const created = await adapter.createNote(ctx(), jane, draft());
+      const created = await createNote(ctx(), jane, draft());
       expect(fake.comments[0].policy).toBeNull();
       expect(created.visibility).toBe('public');
       expect((fake.http.received('POST', /\/comments$/)[0].body as { comment: object }).comment).not.toHaveProperty('policy');
@@ -181,27 +187,27 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
 
     it('looks an owner up once for a run of their meetings, tight as the rate limit is', async () => {
       const c = ctx();
-      await adapter.createNote(c, jane, draft());
-      await adapter.createNote(c, jane, draft());
-      await adapter.createNote(c, jane, draft({ author: { name: null, email: 'ext@else.test' } }));
-      await adapter.createNote(c, jane, draft({ author: { name: null, email: 'ext@else.test' } }));
+      await createNote(c, jane, draft());
+      await createNote(c, jane, draft());
+      await createNote(c, jane, draft({ author: { name: null, email: 'ext@else.test' } }));
+      await createNote(c, jane, draft({ author: { name: null, email: 'ext@else.test' } }));
       expect(fake.comments.map((x) => x.member_id)).toEqual(['m-owner', 'm-owner', 'm-service', 'm-service']);
       expect(fake.http.received('GET', '/spi/v3/members')).toHaveLength(2);
     });
 
     it('resolves the owner by exact name when the e-mail is unknown', async () => {
-      await adapter.createNote(ctx(), jane, draft({ author: { name: 'Olivia Owner', email: 'o@personal.test' } }));
+      await createNote(ctx(), jane, draft({ author: { name: 'Olivia Owner', email: 'o@personal.test' } }));
       expect(fake.comments[0].member_id).toBe('m-owner');
     });
 
     it('falls back to settings.userId for an owner who is not an active member', async () => {
-      await adapter.createNote(ctx(), jane, draft({ author: { name: null, email: 'dan@acme.test' } }));
+      await createNote(ctx(), jane, draft({ author: { name: null, email: 'dan@acme.test' } }));
       expect(fake.comments[0].member_id).toBe('m-service');
     });
 
     it('fails with CONFIGURATION when neither the owner nor settings.userId resolves', async () => {
       const err = await rejection(
-        adapter.createNote(ctx({ userId: undefined }), jane, draft({ author: { name: 'Ext', email: 'ext@else.test' } })),
+        createNote(ctx({ userId: undefined }), jane, draft({ author: { name: 'Ext', email: 'ext@else.test' } })),
       );
       expect(err.code).toBe('CONFIGURATION');
       expect(fake.comments).toHaveLength(0);
@@ -210,7 +216,7 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
     it('finds a comment by its marker on any record of the person', async () => {
       const d = draft();
       const [person] = await adapter.searchCandidates(ctx(), { email: 'jane@example.com' });
-      expect(await adapter.findNote(ctx(), person, d)).toBeNull();
+      expect(await findNote(ctx(), person, d)).toBeNull();
       fake.comments.push({
         id: 'x1',
         candidateId: 'c-jane-a',
@@ -219,7 +225,7 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
         policy: null,
         created_at: '2026-09-01T00:00:00Z',
       });
-      expect(await adapter.findNote(ctx(), person, d)).toEqual({
+      expect(await findNote(ctx(), person, d)).toEqual({
         externalNoteId: d.referenceMarker,
         visibility: 'public',
         authorId: 'm-owner',
@@ -230,20 +236,20 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
   describe('errors', () => {
     it('maps the validation_errors shape to INVALID_REQUEST', async () => {
       const err = await rejection(
-        adapter.createNote(ctx({ userId: 'm-unknown' }), jane, draft({ author: { name: null, email: 'ext@else.test' } })),
+        createNote(ctx({ userId: 'm-unknown' }), jane, draft({ author: { name: null, email: 'ext@else.test' } })),
       );
       expect(err.code).toBe('INVALID_REQUEST');
       expect(err.message).toContain('Validation Failed; member_id: is invalid');
     });
 
     it('maps an unknown candidate to NOT_FOUND', async () => {
-      const err = await rejection(adapter.createNote(ctx(), { ...jane, externalId: 'c-nobody' }, draft()));
+      const err = await rejection(createNote(ctx(), { ...jane, externalId: 'c-nobody' }, draft()));
       expect(err.code).toBe('NOT_FOUND');
     });
 
     it('maps a missing scope to PERMISSION_DENIED', async () => {
       fake.scopes.delete('w_candidates');
-      const err = await rejection(adapter.createNote(ctx(), jane, draft()));
+      const err = await rejection(createNote(ctx(), jane, draft()));
       expect(err.code).toBe('PERMISSION_DENIED');
     });
 
@@ -280,7 +286,7 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
         path: /\/comments$/,
         fault: { kind: 'respond', response: { status: 429, headers: { 'Retry-After': '1' }, body: { error: 'Rate limit exceeded' } } },
       });
-      await adapter.createNote(ctx(), jane, draft());
+      await createNote(ctx(), jane, draft());
       expect(fake.comments).toHaveLength(1);
       expect(fake.http.received('POST', /\/comments$/)).toHaveLength(2);
     });
@@ -290,7 +296,7 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
     it('finds the comment stored before a timeout instead of posting it again', async () => {
       fake.http.inject({ method: 'POST', path: /\/comments$/, fault: { kind: 'hang' }, afterHandling: true });
       const d = draft({ visibility: 'private' });
-      const created = await adapter.createNote(ctx({ timeoutMs: 300 }), jane, d);
+      const created = await createNote(ctx({ timeoutMs: 300 }), jane, d);
       expect(fake.comments).toHaveLength(1);
       expect(created).toMatchObject({ externalNoteId: d.referenceMarker, visibility: '["admin"]', authorId: 'm-owner' });
       expect(fake.http.received('POST', /\/comments$/)).toHaveLength(1);
@@ -298,16 +304,46 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
 
     it('finds the comment stored before the connection dropped', async () => {
       fake.http.inject({ method: 'POST', path: /\/comments$/, fault: { kind: 'drop' }, afterHandling: true });
-      await adapter.createNote(ctx(), jane, draft());
+      await createNote(ctx(), jane, draft());
       expect(fake.comments).toHaveLength(1);
     });
 
     it('rethrows the uncertain error when the comment is not there', async () => {
       fake.http.inject({ method: 'POST', path: /\/comments$/, fault: { kind: 'drop' } });
-      const err = await rejection(adapter.createNote(ctx(), jane, draft()));
+      const err = await rejection(createNote(ctx(), jane, draft()));
       expect(err).toMatchObject({ code: 'TEMPORARY', uncertain: true });
       expect(fake.comments).toHaveLength(0);
       expect(fake.http.received('GET', '/spi/v3/candidates/c-jane-b/activities')).toHaveLength(1);
+    });
+
+    it('finds a comment stored before a 502 on a busy candidate, reading comments updated since the post only', async () => {
+      // Five hundred older activities and three hundred older comments: at the default 50 a page, the fresh
+      // comment would lie far past the pages a look-up reads.
+      const long = Date.now() - 3 * 86_400_000;
+      for (let i = 0; i < 500; i++) {
+        fake.otherActivities.push({ id: `ev-${i}`, candidateId: 'c-jane-b', action: 'moved', created_at: new Date(long + i * 1000).toISOString() });
+      }
+      for (let i = 0; i < 300; i++) {
+        fake.comments.push({ id: `old-${i}`, candidateId: 'c-jane-b', member_id: 'm-owner', body: `older comment ${i}`, policy: null, created_at: new Date(long + i * 2000).toISOString() });
+      }
+      fake.http.inject({
+        method: 'POST',
+        path: /\/comments$/,
+        fault: { kind: 'respond', response: { status: 502, body: 'Bad Gateway' } },
+        afterHandling: true,
+      });
+      const d = draft();
+      const created = await createNote(ctx(), jane, d);
+
+      expect(fake.comments.filter((c) => c.body.includes(d.referenceMarker))).toHaveLength(1);
+      expect(created).toMatchObject({ externalNoteId: d.referenceMarker, authorId: 'm-owner' });
+      expect(fake.http.received('POST', /\/comments$/)).toHaveLength(1);
+      const [lookup] = fake.http.received('GET', '/spi/v3/candidates/c-jane-b/activities');
+      expect(lookup.query.get('actions')).toBe('comment');
+      expect(lookup.query.get('limit')).toBe('100');
+      const since = Date.parse(lookup.query.get('updated_after') ?? '');
+      expect(since).toBeGreaterThan(long + 600_000);
+      expect(since).toBeLessThanOrEqual(Date.now());
     });
   });
 

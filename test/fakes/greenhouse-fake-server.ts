@@ -69,6 +69,8 @@ export class GreenhouseFakeServer {
   /** Whether the token answer carries `scope` (Greenhouse does not promise it). */
   reportScope = true;
   tokenTtlSeconds = 3600;
+  /** Candidate id → users who may not see that candidate (Greenhouse refuses their notes on it with 403). */
+  readonly hiddenFrom = new Map<number, Set<number>>();
   tokensGranted = 0;
 
   private readonly tokens = new Map<string, GrantedToken>();
@@ -94,6 +96,10 @@ export class GreenhouseFakeServer {
 
   stop(): Promise<void> {
     return this.http.stop();
+  }
+
+  hideCandidateFrom(userId: number, candidateId: number): void {
+    this.hiddenFrom.set(candidateId, new Set([...(this.hiddenFrom.get(candidateId) ?? []), userId]));
   }
 
   /** Server-side revocation/expiry of every token granted so far. */
@@ -240,6 +246,9 @@ export class GreenhouseFakeServer {
     if (errors.length) return { status: 422, body: { message: 'Validation error', errors } };
     if (!this.candidates.some((c) => c.id === b.candidate_id)) {
       return { status: 404, body: { message: 'Resource not found' } };
+    }
+    if (token.sub !== null && this.hiddenFrom.get(b.candidate_id as number)?.has(token.sub)) {
+      return { status: 403, body: { message: 'The acting user does not have access to this candidate' } };
     }
     const author = (b.user_id as number | undefined) ?? token.sub;
     if (author === null || !this.users.some((u) => u.id === author && !u.deactivated)) {

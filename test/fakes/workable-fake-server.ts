@@ -37,6 +37,13 @@ export interface WkComment {
   created_at: string;
 }
 
+export interface WkActivity {
+  id: string;
+  candidateId: string;
+  action: string;
+  created_at: string;
+}
+
 export const WORKABLE_ROLES = ['admin', 'recruiting_admin', 'hiring_manager', 'simple', 'reviewer', 'recruiter'];
 
 export class WorkableFakeServer {
@@ -44,6 +51,8 @@ export class WorkableFakeServer {
   readonly candidates: WkCandidate[] = [];
   readonly members: WkMember[] = [];
   readonly comments: WkComment[] = [];
+  /** The rest of a candidate's activity stream (stage moves, e-mails, ratings), oldest first like the comments. */
+  readonly otherActivities: WkActivity[] = [];
   scopes = new Set(['r_candidates', 'w_candidates']);
   /** Requests allowed per window; the documented account-token limit is 10 per 10 s. */
   window = { limit: 1000, ms: 10_000 };
@@ -105,7 +114,7 @@ export class WorkableFakeServer {
     if (req.method === 'GET' && p === '/spi/v3/members') return this.listMembers(req);
     if (req.method === 'GET' && (m = /^\/spi\/v3\/candidates\/([^/]+)\/activities$/.exec(p))) {
       const id = decodeURIComponent(m[1]);
-      return this.scoped('r_candidates', () => this.activities(id));
+      return this.scoped('r_candidates', () => this.activities(req, id));
     }
     if (req.method === 'POST' && (m = /^\/spi\/v3\/candidates\/([^/]+)\/comments$/.exec(p))) {
       const id = decodeURIComponent(m[1]);
@@ -144,19 +153,38 @@ export class WorkableFakeServer {
     return this.page(req, '/spi/v3/members', 'members', items);
   }
 
-  private activities(candidateId: string): FakeResponse {
+  /**
+   * The stream oldest first, paged like every list (`limit` default 50, `since_id`, `paging.next`), filtered by
+   * `actions` (comma list) and `updated_after` (equal or later) as Workable's candidate-activities reference lists.
+   */
+  private activities(req: RecordedRequest, candidateId: string): FakeResponse {
     if (!this.candidates.some((c) => c.id === candidateId)) return { status: 404, body: { error: 'Not found' } };
-    const activities = this.comments
+    const comments = this.comments
       .filter((c) => c.candidateId === candidateId)
       .map((c) => ({
         id: c.id,
         action: 'comment',
         stage_name: 'Interview',
         created_at: c.created_at,
+        updated_at: c.created_at,
         body: c.body,
         member: { id: c.member_id, name: this.members.find((m) => m.id === c.member_id)?.name ?? null },
       }));
-    return { status: 200, body: { activities } };
+    const others = this.otherActivities
+      .filter((a) => a.candidateId === candidateId)
+      .map((a) => ({ id: a.id, action: a.action, stage_name: null, created_at: a.created_at, updated_at: a.created_at, body: null, member: null }));
+    let stream = [...comments, ...others].sort((x, y) => x.created_at.localeCompare(y.created_at));
+    const actions = req.query.get('actions');
+    if (actions !== null) {
+      const wanted = actions.split(',').map((a) => a.trim());
+      stream = stream.filter((a) => wanted.includes(a.action));
+    }
+    const updatedAfter = req.query.get('updated_after');
+    if (updatedAfter !== null) {
+      if (Number.isNaN(Date.parse(updatedAfter))) return { status: 422, body: { error: 'updated_after must be an ISO 8601 date' } };
+      stream = stream.filter((a) => Date.parse(a.updated_at) >= Date.parse(updatedAfter));
+    }
+    return this.page(req, `/spi/v3/candidates/${candidateId}/activities`, 'activities', stream);
   }
 
   private comment(req: RecordedRequest, candidateId: string): FakeResponse {

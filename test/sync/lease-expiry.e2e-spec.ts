@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AtsAdapterRegistry } from '../../src/ats/ats-adapter.registry';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { CandidateFinderService } from '../../src/matching/candidate-finder.service';
 import { referenceMarker } from '../../src/sync/sync-pipeline.service';
@@ -59,7 +60,7 @@ describe('a worker killed mid-sync', () => {
     // The dead worker's post reached the ATS; it died before recording anything.
     const { ctx } = await app.get(ConnectionsService).context(connectionId);
     const candidate = await app.get(CandidateFinderService).chosen(connectionId, String(GREENHOUSE_FIRST_LAST));
-    const posted = await app.get(AtsAdapterRegistry).get('greenhouse').createNote(ctx, candidate, {
+    const { note: posted } = await postNoteOnce(app.get(AtsAdapterRegistry).get('greenhouse'), ctx, candidate, {
       title: 'Project Sync: Q4 Roadmap',
       text: `Project Sync: Q4 Roadmap\n\nDebrief ref: ${marker}`,
       html: `<p>Project Sync: Q4 Roadmap</p><p>Debrief ref: ${marker}</p>`,
@@ -68,7 +69,7 @@ describe('a worker killed mid-sync', () => {
       idempotencyKey: `debrief-${dead.id}`,
       author: { name: 'Alex Rivers', email: null },
       meetingStartedAt: null,
-    });
+    }, { previousAttemptUncertain: false });
     await expireLease(dead);
 
     const start = fake.http.requests.length;

@@ -26,6 +26,21 @@ export interface AtsHttpClientOptions {
 }
 
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+/**
+ * Answers after which a write may have been applied: a server error or gateway failure (the origin may have
+ * stored it and only the answer was lost), a request timeout, or "too early". Other 4xx answers (429 included)
+ * are refusals: nothing was stored.
+ */
+const UNCERTAIN_WRITE_STATUS = (status: number) => status >= 500 || status === 408 || status === 425;
+
+/** Per-request options the HTTP method alone cannot tell. */
+export interface AtsRequestOptions {
+  /**
+   * Whether the request changes something in the ATS (its failures may then be uncertain). Defaults to the
+   * method: POST, PUT, PATCH and DELETE write; RPC-style APIs that read with POST say `write: false`.
+   */
+  write?: boolean;
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -47,13 +62,15 @@ export class AtsHttpClient {
   }
 
   /** Sends one request; resolves with a 2xx/3xx response, rejects with an AtsError. */
-  async request<T = unknown>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+  async request<T = unknown>(config: AxiosRequestConfig, options: AtsRequestOptions = {}): Promise<AxiosResponse<T>> {
     const max429 = this.options.max429Retries ?? 2;
     const maxWait = this.options.maxInPlaceWaitSeconds ?? 30;
+    const write = options.write ?? WRITE_METHODS.has((config.method ?? 'get').toLowerCase());
     for (let attempt = 0; ; attempt++) {
-      const response = await this.send<T>(config);
+      const response = await this.send<T>(config, write);
       if (response.status < 400) return response;
-      const error = this.toError(response);
+      let error = this.toError(response);
+      if (write && UNCERTAIN_WRITE_STATUS(response.status) && !error.uncertain) error = asUncertain(error);
       if (error.code === 'RATE_LIMITED' && attempt < max429) {
         const wait = error.retryAfterSeconds ?? 2 ** attempt;
         if (wait <= maxWait) {
@@ -65,7 +82,7 @@ export class AtsHttpClient {
     }
   }
 
-  private async send<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+  private async send<T>(config: AxiosRequestConfig, write: boolean): Promise<AxiosResponse<T>> {
     const waitMs = this.blockedUntil - Date.now();
     if (waitMs > 0) await sleep(waitMs);
     // Rejects (TEMPORARY) only before anything is sent, so such a failure is never an uncertain write.
@@ -74,7 +91,7 @@ export class AtsHttpClient {
     try {
       response = await this.http.request<T>(config);
     } catch (err) {
-      throw this.networkError(err, config);
+      throw this.networkError(err, write);
     }
     this.readRateHeaders(response);
     return response;
@@ -99,17 +116,26 @@ export class AtsHttpClient {
     return httpStatusError(this.options.provider, response);
   }
 
-  private networkError(err: unknown, config: AxiosRequestConfig): AtsError {
+  private networkError(err: unknown, write: boolean): AtsError {
     if (err instanceof AtsError) return err;
     const e = err as AxiosError;
     const code = e.code ?? '';
-    const method = (config.method ?? 'get').toLowerCase();
     const sent = code !== 'ECONNREFUSED' && code !== 'ENOTFOUND' && code !== 'EAI_AGAIN';
     return new AtsError('TEMPORARY', `${this.options.provider}: ${code || 'network error'}: ${e.message}`, {
-      uncertain: sent && WRITE_METHODS.has(method),
+      uncertain: sent && write,
       cause: err,
     });
   }
+}
+
+/** The same failure, marked as a write whose outcome is unknown. */
+export function asUncertain(error: AtsError): AtsError {
+  return new AtsError(error.code, error.message, {
+    status: error.status,
+    retryAfterSeconds: error.retryAfterSeconds,
+    uncertain: true,
+    cause: error.cause,
+  });
 }
 
 const STATUS_CODES: Array<[(s: number) => boolean, AtsErrorCode]> = [

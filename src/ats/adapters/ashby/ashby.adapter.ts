@@ -10,6 +10,7 @@ import {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
@@ -164,7 +165,7 @@ export class AshbyAdapter implements AtsAdapter {
     }
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const authorId = await this.resolveAuthor(ctx, draft.author);
     const isPrivate = draft.visibility === 'private';
     const sent = {
@@ -173,24 +174,14 @@ export class AshbyAdapter implements AtsAdapter {
       isPrivate,
       sendNotifications: false,
     };
-    try {
-      const envelope = await this.rpc<AshbyNote>(ctx, 'candidate.createNote', sent, { onBehalfOf: authorId });
-      const note = envelope.results;
-      if (!note?.id) {
-        throw new AtsError('TEMPORARY', 'ashby: candidate.createNote answered without a note id', { uncertain: true });
-      }
-      return {
-        externalNoteId: note.id,
-        visibility: (note.isPrivate ?? isPrivate) ? 'private' : 'public',
-        authorId: note.author?.id ?? authorId,
-        sent,
-      };
-    } catch (err) {
-      if (!mayHaveLanded(err)) throw err;
-      const found = await this.lookupNote(ctx, candidate.externalId, draft.referenceMarker, authorId).catch(() => null);
-      if (found) return { ...found, sent };
-      throw err;
-    }
+    const envelope = await this.rpc<AshbyNote>(ctx, 'candidate.createNote', sent, { onBehalfOf: authorId, write: true });
+    const note = envelope.results;
+    return {
+      externalNoteId: note?.id ?? null,
+      visibility: (note?.isPrivate ?? isPrivate) ? 'private' : 'public',
+      authorId: note?.author?.id ?? authorId,
+      sent,
+    };
   }
 
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
@@ -372,7 +363,7 @@ export class AshbyAdapter implements AtsAdapter {
     ctx: AtsContext,
     endpoint: string,
     body: Record<string, unknown>,
-    options: { onBehalfOf?: string } = {},
+    options: { onBehalfOf?: string; write?: boolean } = {},
   ): Promise<AshbyEnvelope<T>> {
     const apiKey = readString(ctx.credentials.apiKey);
     if (!apiKey) throw new AtsError('CONFIGURATION', 'ashby: credentials.apiKey is missing');
@@ -382,16 +373,17 @@ export class AshbyAdapter implements AtsAdapter {
       Authorization: `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`,
     };
     if (options.onBehalfOf) headers['X-On-Behalf-Of'] = options.onBehalfOf;
-    const response = await this.client(ctx).request<AshbyEnvelope<T> | string>({
-      method: 'POST',
-      url: `${baseUrl(ctx)}/${endpoint}`,
-      data: body,
-      headers,
-    });
+    // Every call is a POST; only the ones that change something may leave an uncertain outcome.
+    const write = options.write === true;
+    const response = await this.client(ctx).request<AshbyEnvelope<T> | string>(
+      { method: 'POST', url: `${baseUrl(ctx)}/${endpoint}`, data: body, headers },
+      { write },
+    );
     const data = response.data;
     if (!data || typeof data !== 'object') {
       throw new AtsError('TEMPORARY', `ashby: ${endpoint} answered HTTP ${response.status} without JSON`, {
         status: response.status,
+        uncertain: write,
       });
     }
     // Ashby reports most failures inside HTTP 200; the shared client only sees statuses.
@@ -428,11 +420,6 @@ function contactValues(primary: AshbyContact | null | undefined, all: AshbyConta
     .map((c) => (typeof c?.value === 'string' ? c.value.trim() : ''))
     .filter((v) => v !== '');
   return [...new Set(values)];
-}
-
-/** A write that failed without a clear refusal may still have been stored. */
-function mayHaveLanded(err: unknown): boolean {
-  return isAtsError(err) && (err.uncertain || (err.code === 'TEMPORARY' && (err.status ?? 0) >= 500));
 }
 
 function toAtsError(err: unknown): AtsError {

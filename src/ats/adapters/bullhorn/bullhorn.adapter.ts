@@ -12,6 +12,7 @@ import {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
@@ -101,8 +102,8 @@ interface Connection {
  *
  * Notes: `PUT {restUrl}entity/Note` (PUT creates) with `personReference`, `commentingPerson` (the meeting
  * owner from `query/CorporateUser?where=email='…'`, else by exact first and last name, else settings.userId),
- * `action`, `comments` (HTML) and `externalID` = the draft's idempotency key. Bullhorn has no private notes: a
- * private draft is refused with INVALID_REQUEST and the connection's policy decides what to do instead.
+ * `action`, `comments` (HTML) and `externalID` = the draft's idempotency key. Bullhorn has no private notes: the kit
+ * refuses a private draft with INVALID_REQUEST and the connection's policy decides what to do instead.
  *
  * Settled from sources:
  * - Errors: the docs list statuses only (bullhorn/rest-api-docs source/includes/_errors.md); bodies read
@@ -120,13 +121,16 @@ interface Connection {
  *   whole name is compared again here.
  * - Idempotency: Note has `externalID` String(100) (rest-api-docs entityref/_note.md); it is looked up with
  *   `query/Note?where=externalID='…'` (JPQL against the database, rest-api-docs _query.md), which sees a note
- *   at once, unlike the search index. The lookup runs before every post, and again after an uncertain one.
+ *   at once, unlike the search index. The kit (`kit/note-poster.ts`) runs it before every post
+ *   (`lookBeforeEveryPost`), and again after an uncertain one.
  * - Rate limit: 1,500 calls per minute (kb.bullhorn.com "API Usage Limits"), spread here as 25 per second;
  *   429 answers and `ratelimit-*` headers are honoured by the shared client.
  */
 @Injectable()
 export class BullhornAdapter implements AtsAdapter {
   readonly provider = BULLHORN_PROVIDER;
+  /** The externalID query is exact and immediate (JPQL against the database), so it runs before every post. */
+  readonly lookBeforeEveryPost = true;
   readonly capabilities: AtsCapabilities = {
     search: ['name', 'email', 'phone'],
     listing: true,
@@ -193,44 +197,20 @@ export class BullhornAdapter implements AtsAdapter {
     };
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
-    if (draft.visibility === 'private') {
-      throw new AtsError(
-        'INVALID_REQUEST',
-        "bullhorn: notes cannot be private; the connection's private-meeting policy must decide before posting",
-      );
-    }
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const candidateId = numericId(candidate.externalId, 'candidate id');
     const authorId = await this.resolveAuthor(ctx, draft.author);
     const action = await this.noteAction(ctx, false);
-    const externalID = externalIdFor(draft.idempotencyKey);
-
-    const existing = await this.lookupNote(ctx, candidateId, externalID).catch((err: unknown) => {
-      // Without Note read the check cannot run; posting is still right, the key still guards Bullhorn-side.
-      if (isAtsError(err) && err.code === 'PERMISSION_DENIED') return null;
-      throw err;
-    });
-    if (existing) return existing;
-
     const sent = {
       personReference: { id: candidateId },
       commentingPerson: { id: authorId },
       action,
       comments: buildBullhornComments(draft),
-      externalID,
+      externalID: externalIdFor(draft.idempotencyKey),
     };
-    try {
-      const answer = await this.rest<BullhornChangeAnswer>(ctx, { method: 'PUT', url: 'entity/Note', data: sent });
-      if (answer.changedEntityId === undefined || answer.changedEntityId === null) {
-        throw new AtsError('TEMPORARY', 'bullhorn: PUT entity/Note answered without changedEntityId', { uncertain: true });
-      }
-      return { externalNoteId: String(answer.changedEntityId), visibility: 'public', authorId: String(authorId), sent };
-    } catch (err) {
-      if (!mayHaveLanded(err)) throw err;
-      const found = await this.lookupNote(ctx, candidateId, externalID).catch(() => null);
-      if (found) return { ...found, sent };
-      throw err;
-    }
+    const answer = await this.rest<BullhornChangeAnswer>(ctx, { method: 'PUT', url: 'entity/Note', data: sent });
+    const id = answer.changedEntityId;
+    return { externalNoteId: id === undefined || id === null ? null : String(id), visibility: 'public', authorId: String(authorId), sent };
   }
 
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
@@ -414,7 +394,7 @@ export class BullhornAdapter implements AtsAdapter {
   /** One REST call on the connection's session; a session refusal renews the session once and retries. */
   private async rest<T>(ctx: AtsContext, config: AxiosRequestConfig & { url: string }): Promise<T> {
     const { client, sessions } = this.connection(ctx);
-    let session = await sessions.current();
+    let session = await signedIn(sessions);
     const send = async () => {
       const response = await client.request<T | string>({
         ...config,
@@ -434,7 +414,7 @@ export class BullhornAdapter implements AtsAdapter {
     } catch (err) {
       if (!isSessionError(err)) throw err;
       sessions.invalidate(session.bhRestToken);
-      session = await sessions.current();
+      session = await signedIn(sessions);
       return send();
     }
   }
@@ -500,13 +480,18 @@ function canAuthor(user: BullhornCorporateUser | null | undefined): user is Bull
   return user?.id !== undefined && user?.id !== null && user.enabled !== false && user.isDeleted !== true;
 }
 
-function isSessionError(err: unknown): err is AtsError {
-  return isAtsError(err) && (err.status === 401 || err.status === 412);
+/** Signing in (OAuth and REST login POSTs) stores nothing in Bullhorn: a lost answer there is a plain failure. */
+async function signedIn(sessions: BullhornSessionManager): ReturnType<BullhornSessionManager['current']> {
+  try {
+    return await sessions.current();
+  } catch (err) {
+    if (!isAtsError(err) || !err.uncertain) throw err;
+    throw new AtsError(err.code, err.message, { status: err.status, retryAfterSeconds: err.retryAfterSeconds, cause: err });
+  }
 }
 
-/** A write that failed without a clear refusal may still have been stored. */
-function mayHaveLanded(err: unknown): boolean {
-  return isAtsError(err) && (err.uncertain || (err.code === 'TEMPORARY' && (err.status ?? 0) >= 500));
+function isSessionError(err: unknown): err is AtsError {
+  return isAtsError(err) && (err.status === 401 || err.status === 412);
 }
 
 function numericId(value: string, what: string): number {

@@ -33,9 +33,14 @@
  * The error bodies are assumed to keep the documented v1 shapes (`{message, errors[{message, field}]}`).
  * A private meeting gets `private` (visible to its author only; `admin_only` would show it to every admin).
  *
- * Uncertain outcomes: when the POST may have reached Greenhouse (timeout, dropped connection) the adapter lists the
- * candidate's notes (`GET /notes?candidate_ids=`) as the author — a private note is only visible to its author —
- * and returns the note carrying the reference marker; otherwise it rethrows the uncertain error.
+ * Owner who cannot see the candidate: Greenhouse answers 403 to a note posted as a user without access to the
+ * candidate (the token's `sub` acts as that user; Harvest's authentication guide, and integrators' reports that a
+ * note posted as such a user is refused with 403, as unified.to's Greenhouse guide describes). The note is then
+ * posted as `settings.userId` and the sync records a remark saying so; any other 403 (a missing scope) fails
+ * the same way for the fallback author and is reported.
+ *
+ * Posting once is the kit's (`kit/note-poster.ts`): `findNote` lists the candidate's notes (`GET /notes?candidate_ids=`)
+ * as the owner, then as settings.userId, and returns the one carrying the reference marker.
  */
 import { Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
@@ -51,6 +56,7 @@ import type {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
@@ -147,50 +153,69 @@ export class GreenhouseAdapter implements AtsAdapter {
     };
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const cfg = readConfig(ctx);
     const candidateId = numericId(candidate.externalId, 'candidate id');
-    const authorId = await this.resolveAuthor(ctx, cfg, draft.author);
+    const ownerId = await this.resolveAuthor(ctx, cfg, draft.author);
     const visibility = greenhouseVisibility(draft.visibility);
-    const sent = {
-      candidate_id: candidateId,
-      user_id: Number(authorId),
-      body: noteBody(draft),
-      visibility,
-      note_type: 'NOTE',
-    };
     try {
-      const res = await this.api<GreenhouseNote>(ctx, cfg, authorId, {
-        method: 'post',
-        url: `${cfg.baseUrl}/notes`,
-        headers: { 'Content-Type': 'application/json' },
-        data: sent,
-      });
-      if (res.data && typeof res.data === 'object' && res.data.id !== undefined) {
-        return { ...toCreatedNote(res.data, visibility), authorId: String(authorId), sent };
-      }
-      // Created but unnamed: name it from the candidate's notes rather than report a failure that would re-post.
-      const found = await this.lookForNote(ctx, cfg, authorId, candidateId, draft.referenceMarker).catch(() => null);
-      return { externalNoteId: found?.externalNoteId ?? draft.referenceMarker, visibility, authorId, sent };
+      return await this.postAs(ctx, cfg, ownerId, candidateId, draft, visibility);
     } catch (err) {
-      if (!isAtsError(err) || !err.uncertain) throw err;
-      const found = await this.lookForNote(ctx, cfg, authorId, candidateId, draft.referenceMarker).catch(() => null);
-      if (found) return { ...found, sent };
-      throw err;
+      // A 403 is a refusal (nothing stored), so posting again as the fallback author cannot make a second note.
+      if (!isAtsError(err) || err.code !== 'PERMISSION_DENIED' || !cfg.userId || ownerId === cfg.userId) throw err;
+      const note = await this.postAs(ctx, cfg, cfg.userId, candidateId, draft, visibility);
+      const remark =
+        `Greenhouse refused the note as the meeting owner (user ${ownerId}), who cannot see this candidate; ` +
+        `it was posted as the fallback author settings.userId (user ${cfg.userId}). Refusal: ${err.message}`;
+      return { ...note, remarks: [...(note.remarks ?? []), remark] };
     }
   }
 
+  /** `POST /v3/notes` acting as the author (token `sub`), who is also the note's `user_id`. */
+  private async postAs(
+    ctx: AtsContext,
+    cfg: GreenhouseConfig,
+    authorId: string,
+    candidateId: number,
+    draft: NoteDraft,
+    visibility: string,
+  ): Promise<PostedNote> {
+    const sent = { candidate_id: candidateId, user_id: Number(authorId), body: noteBody(draft), visibility, note_type: 'NOTE' };
+    const res = await this.api<GreenhouseNote>(ctx, cfg, authorId, {
+      method: 'post',
+      url: `${cfg.baseUrl}/notes`,
+      headers: { 'Content-Type': 'application/json' },
+      data: sent,
+    });
+    const named = res.data && typeof res.data === 'object' && res.data.id !== undefined;
+    return named
+      ? { ...toCreatedNote(res.data, visibility), authorId, sent }
+      : { externalNoteId: null, visibility, authorId, sent };
+  }
+
+  /**
+   * Reads as the meeting owner first (a private note is visible to its author only), then as settings.userId:
+   * the note may have been posted as the fallback author, and the owner may not see the candidate at all.
+   */
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
     const cfg = readConfig(ctx);
     const candidateId = numericId(candidate.externalId, 'candidate id');
-    // Read as the author where possible: a private note is only visible to the user who wrote it.
-    let reader = cfg.userId;
+    let owner: string | null = null;
     try {
-      reader = await this.resolveAuthor(ctx, cfg, draft.author);
+      owner = await this.resolveAuthor(ctx, cfg, draft.author);
     } catch (err) {
       if (!isAtsError(err) || err.code !== 'CONFIGURATION') throw err;
     }
-    return this.lookForNote(ctx, cfg, reader, candidateId, draft.referenceMarker);
+    const readers = [...new Set([owner, cfg.userId])];
+    for (const [index, reader] of readers.entries()) {
+      try {
+        const found = await this.lookForNote(ctx, cfg, reader, candidateId, draft.referenceMarker);
+        if (found) return found;
+      } catch (err) {
+        if (!isAtsError(err) || err.code !== 'PERMISSION_DENIED' || index === readers.length - 1) throw err;
+      }
+    }
+    return null;
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {

@@ -22,8 +22,8 @@
  * - Note: `POST /opportunities/{id}/notes?perform_as=` with `{ value, secret }`; plain text.
  * - Errors are `{code, message}`; Lever sends no rate-limit headers, 429s are handled by the shared client.
  *
- * Uncertain outcomes: the opportunity's notes (`GET /opportunities/{id}/notes`) are searched for the reference
- * marker; `findNote` searches every recent opportunity of the contact.
+ * Posting once is the kit's (`kit/note-poster.ts`): `postNote` sends, `findNote` searches the notes
+ * (`GET /opportunities/{id}/notes`) of the contact's recent opportunities for the reference marker.
  */
 import { Injectable, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
@@ -38,6 +38,7 @@ import type {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
@@ -130,42 +131,30 @@ export class LeverAdapter implements AtsAdapter {
     return {
       // Contacts split over two pages come back twice with the same externalId; the directory upserts them.
       // A page may hold only some of a contact's candidacies (the last page written would win), and a directory
-      // entry outlives candidacies opened after it: listed candidates carry no opportunity, so createNote
+      // entry outlives candidacies opened after it: listed candidates carry no opportunity, so postNote
       // resolves the current one from the contact when it posts.
       candidates: candidatesByContact(body.data ?? []).map(withoutOpportunity),
       nextCursor: body.hasNext && body.next ? encodeListCursor({ offset: body.next, updatedAtStart }) : null,
     };
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const cfg = readConfig(ctx);
     const opportunityId = await this.opportunityFor(ctx, cfg, candidate);
     const authorId = await this.resolveAuthor(ctx, cfg, draft.author);
     const secret = draft.visibility === 'private';
     const sent = { value: noteText(draft), secret };
-    const visibility = secret ? 'secret' : 'public';
-    try {
-      const res = await this.api<unknown>(ctx, cfg, {
-        method: 'post',
-        url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(opportunityId)}/notes`,
-        params: { perform_as: authorId },
-        headers: { 'Content-Type': 'application/json' },
-        data: sent,
-      });
-      let noteId = createdNoteId(res.data);
-      if (!noteId) {
-        // Created but unnamed: name it from the opportunity's notes rather than report a failure that would re-post.
-        noteId = (await this.lookForNote(ctx, cfg, [opportunityId], draft.referenceMarker).catch(() => null))?.externalNoteId ?? null;
-      }
-      return { externalNoteId: noteId ?? draft.referenceMarker, visibility, authorId, sent };
-    } catch (err) {
-      if (!isAtsError(err) || !err.uncertain) throw err;
-      const found = await this.lookForNote(ctx, cfg, [opportunityId], draft.referenceMarker).catch(() => null);
-      if (found) return { ...found, sent };
-      throw err;
-    }
+    const res = await this.api<unknown>(ctx, cfg, {
+      method: 'post',
+      url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(opportunityId)}/notes`,
+      params: { perform_as: authorId },
+      headers: { 'Content-Type': 'application/json' },
+      data: sent,
+    });
+    return { externalNoteId: createdNoteId(res.data), visibility: secret ? 'secret' : 'public', authorId, sent };
   }
 
+  /** Lever's notes list has no date filter: the lookup reads the candidacies' notes, newest first. */
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
     const cfg = readConfig(ctx);
     const ids = new Set<string>();

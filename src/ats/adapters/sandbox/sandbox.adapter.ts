@@ -11,6 +11,7 @@ import {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError } from '../../ats-error';
 
@@ -22,7 +23,14 @@ interface SandboxCandidate {
   emails?: string[];
 }
 
+interface NoteRow {
+  id: string;
+  visibility: string;
+  author: string | null;
+}
+
 const digits = (s: string) => s.replace(/\D/g, '');
+const toCreatedNote = (row: NoteRow): CreatedNote => ({ externalNoteId: row.id, visibility: row.visibility, authorId: row.author });
 
 /**
  * An ATS that lives in Debrief's own database, for trying Debrief out and for end-to-end tests.
@@ -66,28 +74,30 @@ export class SandboxAdapter implements AtsAdapter {
     return { candidates: page, nextCursor: start + size < all.length ? String(start + size) : null };
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     if (!this.candidates(ctx).some((c) => c.externalId === candidate.externalId)) {
       throw new AtsError('NOT_FOUND', `sandbox: no candidate ${candidate.externalId}`, { status: 404 });
     }
-    const author = draft.author.name ?? draft.author.email;
-    await this.dataSource.query(
+    // No user directory: the owner is recorded as named, and an owner without name or e-mail as settings.userId.
+    const fallback = typeof ctx.settings.userId === 'string' && ctx.settings.userId.trim() !== '' ? ctx.settings.userId.trim() : null;
+    const author = draft.author.name ?? draft.author.email ?? fallback;
+    const rows: NoteRow[] = await this.dataSource.query(
       `INSERT INTO sandbox_notes (connection_id, candidate_id, title, body_text, body_html, visibility, author, reference_marker)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connection_id, reference_marker) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connection_id, reference_marker) DO NOTHING
+       RETURNING id, visibility, author`,
       [ctx.connectionId, candidate.externalId, draft.title, draft.text, draft.html, draft.visibility, author, draft.referenceMarker],
     );
-    const found = await this.findNote(ctx, candidate, draft);
-    if (!found) throw new AtsError('TEMPORARY', 'sandbox: note not readable after insert');
-    return found;
+    // A marker already stored names the existing note: the table's unique key is this ATS's idempotency slot.
+    const row = rows[0];
+    return row ? toCreatedNote(row) : { externalNoteId: null, visibility: draft.visibility, authorId: author };
   }
 
   async findNote(ctx: AtsContext, _candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
-    const rows: Array<{ id: string; visibility: string; author: string | null; candidate_id: string }> = await this.dataSource.query(
-      `SELECT id, visibility, author, candidate_id FROM sandbox_notes WHERE connection_id = $1 AND reference_marker = $2`,
+    const rows: NoteRow[] = await this.dataSource.query(
+      `SELECT id, visibility, author FROM sandbox_notes WHERE connection_id = $1 AND reference_marker = $2`,
       [ctx.connectionId, draft.referenceMarker],
     );
-    const row = rows[0];
-    return row ? { externalNoteId: row.id, visibility: row.visibility, authorId: row.author } : null;
+    return rows[0] ? toCreatedNote(rows[0]) : null;
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {

@@ -23,8 +23,13 @@
  *   identified by its reference marker (also when found again).
  * - `X-Rate-Limit-Limit/Remaining/Reset` are honoured by the shared client; a 429 carries the reset, not Retry-After.
  *
- * Uncertain outcomes: the candidate's activity stream (`GET /candidates/{id}/activities`) is searched for the
- * reference marker before the uncertain error is rethrown.
+ * Finding a comment again (posting once is the kit's, `kit/note-poster.ts`): `GET /candidates/{id}/activities`
+ * with `actions=comment`, `limit=100` and, when the attempt's start is known, `updated_after=<ISO>`, following
+ * `paging.next`. Settled from Workable's reference page for candidate activities (workable.readme.io/reference/
+ * candidate-activities: activities carry `action`, `body`, `created_at`, `updated_at`, `member`) and the query
+ * parameters a connector catalogue generated from it lists (`limit` default 50, `since_id`, `max_id`, `actions`
+ * as a comma list, `updated_after` "equal or later"). The default paging read the whole stream 50 at a time, so a
+ * comment posted a moment ago on a busy candidate could lie past the pages read.
  */
 import { Injectable, Optional } from '@nestjs/common';
 import type { AxiosRequestConfig, AxiosResponse } from 'axios';
@@ -39,6 +44,8 @@ import type {
   CreatedNote,
   ListCandidatesRequest,
   NoteDraft,
+  NoteLookup,
+  PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
@@ -138,28 +145,21 @@ export class WorkableAdapter implements AtsAdapter {
     };
   }
 
-  async createNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote> {
+  async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const cfg = readConfig(ctx);
     const memberId = await this.resolveAuthor(ctx, cfg, draft.author);
     const policy = workablePolicy(draft.visibility);
     const sent = { member_id: memberId, comment: { body: commentBody(draft), ...(policy ? { policy } : {}) } };
-    try {
-      await this.api<unknown>(ctx, cfg, {
-        method: 'post',
-        url: `${cfg.baseUrl}/candidates/${encodeURIComponent(candidate.externalId)}/comments`,
-        headers: { 'Content-Type': 'application/json' },
-        data: sent,
-      });
-      return { externalNoteId: draft.referenceMarker, visibility: policyLabel(policy), authorId: memberId, sent };
-    } catch (err) {
-      if (!isAtsError(err) || !err.uncertain) throw err;
-      const found = await this.lookForComment(ctx, cfg, [candidate.externalId], draft.referenceMarker).catch(() => null);
-      if (found) return { ...found, visibility: policyLabel(policy), sent };
-      throw err;
-    }
+    await this.api<unknown>(ctx, cfg, {
+      method: 'post',
+      url: `${cfg.baseUrl}/candidates/${encodeURIComponent(candidate.externalId)}/comments`,
+      headers: { 'Content-Type': 'application/json' },
+      data: sent,
+    });
+    return { externalNoteId: draft.referenceMarker, visibility: policyLabel(policy), authorId: memberId, sent };
   }
 
-  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
+  async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft, lookup: NoteLookup): Promise<CreatedNote | null> {
     const cfg = readConfig(ctx);
     const recordIds = Array.isArray(candidate.meta?.recordIds)
       ? (candidate.meta.recordIds as unknown[]).filter((id): id is string => typeof id === 'string')
@@ -169,6 +169,7 @@ export class WorkableAdapter implements AtsAdapter {
       cfg,
       [...new Set([candidate.externalId, ...recordIds])],
       draft.referenceMarker,
+      lookup.since,
     );
     return found ? { ...found, visibility: policyLabel(workablePolicy(draft.visibility)) } : null;
   }
@@ -294,14 +295,20 @@ export class WorkableAdapter implements AtsAdapter {
     return { users: res.data?.members ?? [], next: next ? new URLSearchParams(next) : null };
   }
 
+  /**
+   * Comments only, updated since the attempt began when that is known, a hundred a page: a busy candidate's
+   * stream (stage moves, e-mails, ratings) no longer pushes a fresh comment past the pages read.
+   */
   private async lookForComment(
     ctx: AtsContext,
     cfg: WorkableConfig,
     candidateIds: string[],
     marker: string,
+    since: Date | null,
   ): Promise<CreatedNote | null> {
     for (const candidateId of candidateIds) {
-      let params: URLSearchParams | undefined;
+      let params = new URLSearchParams({ actions: 'comment', limit: String(MAX_LIMIT) });
+      if (since) params.set('updated_after', since.toISOString());
       for (let page = 0; page < MAX_ACTIVITY_PAGES; page++) {
         const res: AxiosResponse<ActivitiesBody> = await this.api<ActivitiesBody>(ctx, cfg, {
           method: 'get',
@@ -315,6 +322,9 @@ export class WorkableAdapter implements AtsAdapter {
         const next = cursorFromPaging(res.data?.paging, null);
         if (!next) break;
         params = new URLSearchParams(next);
+        // Later pages keep the filters even if Workable's link leaves them out.
+        if (!params.has('actions')) params.set('actions', 'comment');
+        if (since && !params.has('updated_after')) params.set('updated_after', since.toISOString());
       }
     }
     return null;
