@@ -3,6 +3,7 @@ import { AshbyAdapter } from '../../src/ats/adapters/ashby/ashby.adapter';
 import { BullhornAdapter } from '../../src/ats/adapters/bullhorn/bullhorn.adapter';
 import { GreenhouseAdapter } from '../../src/ats/adapters/greenhouse/greenhouse.adapter';
 import type { AtsCandidate, AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
+import { postNoteOnce } from '../../src/ats/kit/note-poster';
 import { DEFAULT_FIELD_MAPPING } from '../../src/mapping/field-mapping.schema';
 import { renderNote } from '../../src/mapping/note-renderer';
 import type { ActionItemsResult } from '../../src/meeting/action-items.parser';
@@ -171,9 +172,9 @@ describe('note characters reach every ATS intact', () => {
       meetingStartedAt: null,
     };
     const [a, b, g] = await Promise.all([
-      adapters.ashby.createNote(ctx.ashby, candidates.ashby, draft),
-      adapters.bullhorn.createNote(ctx.bullhorn, candidates.bullhorn, draft),
-      adapters.greenhouse.createNote(ctx.greenhouse, candidates.greenhouse, draft),
+      postNoteOnce(adapters.ashby, ctx.ashby, candidates.ashby, draft).then((r) => r.note),
+      postNoteOnce(adapters.bullhorn, ctx.bullhorn, candidates.bullhorn, draft).then((r) => r.note),
+      postNoteOnce(adapters.greenhouse, ctx.greenhouse, candidates.greenhouse, draft).then((r) => r.note),
     ]);
     return {
       ashby: ashby.notesOf(candidates.ashby.externalId).find((n) => n.id === a.externalNoteId)!.content,
