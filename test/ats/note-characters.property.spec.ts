@@ -172,9 +172,9 @@ describe('note characters reach every ATS intact', () => {
       meetingStartedAt: null,
     };
     const [a, b, g] = await Promise.all([
-      postNoteOnce(adapters.ashby, ctx.ashby, candidates.ashby, draft).then((r) => r.note),
-      postNoteOnce(adapters.bullhorn, ctx.bullhorn, candidates.bullhorn, draft).then((r) => r.note),
-      postNoteOnce(adapters.greenhouse, ctx.greenhouse, candidates.greenhouse, draft).then((r) => r.note),
+      postNoteOnce(adapters.ashby, ctx.ashby, candidates.ashby, draft, { previousAttemptUncertain: false }).then((r) => r.note),
+      postNoteOnce(adapters.bullhorn, ctx.bullhorn, candidates.bullhorn, draft, { previousAttemptUncertain: false }).then((r) => r.note),
+      postNoteOnce(adapters.greenhouse, ctx.greenhouse, candidates.greenhouse, draft, { previousAttemptUncertain: false }).then((r) => r.note),
     ]);
     return {
       ashby: ashby.notesOf(candidates.ashby.externalId).find((n) => n.id === a.externalNoteId)!.content,
