@@ -3,7 +3,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import type { AtsCandidate } from '../ats/ats-adapter.port';
 import { candidateKeys, DirectoryCandidate, MatchQueryKeys } from './match-policy';
-import { queryNameKeys, storedNameKeys } from './name-lookup-keys';
+import { mailboxOf } from './identifier-normaliser';
+import { candidateLookupKeys, mailboxKeys, queryNameKeys } from './name-lookup-keys';
 
 export interface DirectoryEntry extends DirectoryCandidate {
   meta: Record<string, unknown> | null;
@@ -59,7 +60,7 @@ export class CandidateDirectoryRepository {
         first_name: c.firstName,
         last_name: c.lastName,
         name_key: keys.nameKey,
-        name_keys: storedNameKeys([[c.firstName, c.lastName].filter((part) => part && part.trim() !== '').join(' '), c.displayName]),
+        name_keys: candidateLookupKeys(c, keys.emails),
         phones: keys.phones,
         emails: keys.emails,
         meta: c.meta ?? null,
@@ -122,7 +123,10 @@ export class CandidateDirectoryRepository {
       taken.push(`(SELECT * FROM ${name}${when} LIMIT ${max})`);
     };
     if (query.phones.length > 0 || query.emails.length > 0) {
-      tier('holders', 0, `(phones && ${param(query.phones)}::text[] OR emails && ${param(query.emails)}::text[])`, limit + 1);
+      // An address is also looked up by its mailbox, untagged (emails) and as the mailbox of tagged ones (m: keys).
+      const emails = [...new Set([...query.emails, ...query.emails.map(mailboxOf)])];
+      const mailboxes = query.emails.length > 0 ? ` OR name_keys && ${param(mailboxKeys(query.emails, 'query'))}::text[]` : '';
+      tier('holders', 0, `(phones && ${param(query.phones)}::text[] OR emails && ${param(emails)}::text[]${mailboxes})`, limit + 1);
     }
     if (names.strict.length > 0) tier('carriers', 1, `name_keys && ${param(names.strict)}::text[]`, limit + 1);
     if (names.near.length > 0) {
