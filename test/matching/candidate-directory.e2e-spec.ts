@@ -1,4 +1,5 @@
 import { CandidateNameKeys1764000003000 } from '../../migrations/1764000003000-candidate-name-keys';
+import { CandidateLookupKeys1764000006000 } from '../../migrations/1764000006000-candidate-lookup-keys';
 import type { AtsCandidate } from '../../src/ats/ats-adapter.port';
 import { CandidateDirectoryRepository, type DirectoryQuery } from '../../src/matching/candidate-directory.repository';
 import { guardTruncated } from '../../src/matching/candidate-finder.service';
@@ -193,5 +194,27 @@ describe('candidate directory lookups in Postgres', () => {
     expect(await found('Thomas Mueller')).toEqual(['mueller', 'old']);
     const [{ indexdef }] = await db.dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'candidates_name_keys_idx'`);
     expect(indexdef).toContain('USING gin (name_keys)');
+  });
+
+  it('recomputes the keys of rows written by the earlier key rules (the migration)', async () => {
+    const insert = `INSERT INTO connections (name, provider, account_id) VALUES ('older', 'sandbox', 'acc') RETURNING id`;
+    const [{ id: older }] = await db.dataSource.query(insert);
+    // Keys as the earlier rules wrote them: 李娜 one token, no mailbox key for a tagged address.
+    await db.dataSource.query(
+      `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name, emails, name_keys) VALUES
+         ($1, 'li-na', '李娜', NULL, NULL, '{}', '{k:李娜,t:李娜,s:李娜}'),
+         ($1, 'lena', 'Lena Berg', 'Lena', 'Berg', '{lena.berg+ats@example.com}', '{k:berg lena,p:berg|lena,t:berg,t:lena}')`,
+      [older],
+    );
+    expect(await found('李 娜', [], older)).toEqual([]);
+    expect(await found(null, ['lena.berg@example.com'], older)).toEqual([]);
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await new CandidateLookupKeys1764000006000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await found('李 娜', [], older)).toEqual(['li-na']);
+    expect(await found(null, ['lena.berg@example.com'], older)).toEqual(['lena']);
   });
 });
