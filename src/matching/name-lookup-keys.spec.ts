@@ -87,7 +87,7 @@ describe('name lookup keys', () => {
       if (agreement !== 'near') continue;
       near++;
       const q = queried.get(meeting)!;
-      if (shares([...q.strict, ...q.near], stored.get(candidate)!)) found++;
+      if (shares([...q.strict, ...q.near, ...q.given], stored.get(candidate)!)) found++;
     }
     expect(near).toBeGreaterThan(20);
     expect(found / near).toBeGreaterThan(0.8);
@@ -122,7 +122,10 @@ describe('name lookup keys', () => {
   });
 
   it('find namesakes who may go by the meeting given name, and not every name that starts alike', () => {
-    const near = (meeting: string, candidate: string) => shares(queryNameKeys(meeting).near, storedNameKeys([candidate]));
+    const near = (meeting: string, candidate: string) => {
+      const { near: spelled, given } = queryNameKeys(meeting);
+      return shares([...spelled, ...given], storedNameKeys([candidate]));
+    };
     expect(near('Dan Smith', 'Daniel Smith')).toBe(true);
     expect(near('Daniel Smith', 'Dan Smith')).toBe(true);
     expect(near('Meg Ryan', 'Megan Ryan')).toBe(true);
@@ -140,7 +143,7 @@ describe('name lookup keys', () => {
 
   it('use every form of a candidate name and nothing for an empty one', () => {
     expect(storedNameKeys([null, '', '  '])).toEqual([]);
-    expect(queryNameKeys(null)).toEqual({ strict: [], near: [] });
+    expect(queryNameKeys(null)).toEqual({ strict: [], near: [], given: [] });
     const both = storedNameKeys(['Jane Doe', 'Janie Doe']);
     expect(both).toEqual(expect.arrayContaining(['p:doe|jane', 'p:doe|janie']));
   });

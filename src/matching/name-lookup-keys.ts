@@ -21,7 +21,7 @@ import { parseName, type NameToken, type ParsedName } from './name-normaliser';
  * token is equal: Jon/John Smith, Dmitriy/Dmitry Ivanov, Katherine/Catherine Doe. Typos in every token are left
  * to the ATS's own search.
  * Spelling variants (Müller/Mueller) are covered because every spelling the normaliser accepts gets its keys.
- * Given-name keys (near) find the namesakes the policy asks a person about before a name alone decides (Dan /
+ * Given-name keys find the namesakes the policy asks a person about before a name alone decides (Dan /
  * Daniel, Meg / Megan, Bill / William Smith), next to the family name: `g:` is the given name as written and
  * `h:` each short form it starts with; a meeting looks up its own short forms and listed nicknames as `g:`
  * and itself as `h:`. Another romanisation (Yuri / Yury) is one letter off, which the `d:` keys find.
@@ -31,6 +31,8 @@ export interface NameQueryKeys {
   strict: string[];
   /** Finds near spellings; a lookup may cut them short. */
   near: string[];
+  /** Finds namesakes whose given name may be written like this one (Dan for Daniel, Bill for William). */
+  given: string[];
 }
 
 // Names longer than this are rare; past it the pair keys would grow quadratically for nothing.
@@ -79,15 +81,20 @@ export function candidateLookupKeys(
 /** What to look a meeting's name up by. */
 export function queryNameKeys(raw: string | null | undefined): NameQueryKeys {
   const parsed = parseName(raw);
-  if (parsed === null) return { strict: [], near: [] };
-  return { strict: [...keysOf(parsed, 'strict')], near: [...keysOf(parsed, 'near')] };
+  if (parsed === null) return { strict: [], near: [], given: [] };
+  return { strict: [...keysOf(parsed, 'strict')], near: [...keysOf(parsed, 'near')], given: [...keysOf(parsed, 'given')] };
 }
 
-function keysOf(parsed: ParsedName, purpose: 'stored' | 'strict' | 'near', withJoined = true): Set<string> {
+function keysOf(parsed: ParsedName, purpose: 'stored' | 'strict' | 'near' | 'given', withJoined = true): Set<string> {
   const keys = new Set<string>();
   const tokens = parsed.significant.slice(0, MAX_TOKENS);
   const initials = [...new Set(parsed.initials)].slice(0, MAX_INITIALS);
   const add = (key: string) => keys.add(key);
+
+  if (purpose === 'given') {
+    if (tokens.length >= 2) givenNameKeys(tokens, purpose, add);
+    return keys;
+  }
 
   if (purpose !== 'near') {
     fullKeys(parsed, tokens).forEach((key) => add(`k:${key}`));
@@ -128,7 +135,7 @@ function keysOf(parsed: ParsedName, purpose: 'stored' | 'strict' | 'near', withJ
     }
   }
 
-  if (purpose !== 'strict' && tokens.length >= 2) givenNameKeys(tokens, purpose, add);
+  if (purpose === 'stored' && tokens.length >= 2) givenNameKeys(tokens, purpose, add);
 
   if (purpose !== 'strict') {
     // Stored and queried alike: the token itself and each one-letter deletion of it, next to another token
@@ -143,7 +150,7 @@ function keysOf(parsed: ParsedName, purpose: 'stored' | 'strict' | 'near', withJ
   return keys;
 }
 
-function givenNameKeys(tokens: NameToken[], purpose: 'stored' | 'near', add: (key: string) => void): void {
+function givenNameKeys(tokens: NameToken[], purpose: 'stored' | 'given', add: (key: string) => void): void {
   const given = tokens[0]!.text;
   const family = tokens[tokens.length - 1]!.text;
   const prefixes = (name: string) => {

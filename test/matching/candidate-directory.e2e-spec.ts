@@ -139,6 +139,12 @@ describe('candidate directory lookups in Postgres', () => {
     // A name that a namesake may also go by goes to a person, with both among the alternatives.
     expect(await decide('Dan Smith')).toMatchObject({ decision: 'needs_review', alternatives: ['dan', 'daniel'] });
     expect(await decide('Yuri Petrov')).toMatchObject({ decision: 'needs_review', alternatives: ['yuri', 'yury'] });
+
+    // Near spellings fill their own few places; they do not crowd out such a namesake.
+    await directory.upsert(typed, Array.from({ length: 8 }, (_, i) => person(`smyth-${i}`, 'Dan', 'Smyth')));
+    const crowded = await decide('Dan Smith');
+    expect(crowded.decision).toBe('needs_review');
+    expect(crowded.alternatives).toEqual(expect.arrayContaining(['dan', 'daniel']));
   });
 
   it('keeps name keys current when a candidate is renamed', async () => {
