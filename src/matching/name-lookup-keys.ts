@@ -15,8 +15,8 @@ import { parseName, type NameToken, type ParsedName } from './name-normaliser';
  *   first letter of the meeting's other token or one of its own initials; `f:` (the first letter of another
  *   token next to a token, stored) meets one of the meeting's initials.
  * - parts written joined on one side and apart on the other (van Houten / Vanhouten, Seo-yeon / Seoyeon,
- *   O Connor / O'Connor) → a pair key `p:` of the joined part, which both sides derive from their runs of
- *   adjacent tokens (at most three).
+ *   O Connor / O'Connor) → both sides also carry, for each run of up to three adjacent tokens, the keys the
+ *   name would have with that run written as one part, as far as they mention that part.
  * Near keys (`d:`) find names one typo apart (one letter added, dropped or changed) in one token while another
  * token is equal: Jon/John Smith, Dmitriy/Dmitry Ivanov, Katherine/Catherine Doe. Typos in every token are left
  * to the ATS's own search.

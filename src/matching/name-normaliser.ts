@@ -34,11 +34,11 @@ const PARTICLES = new Set([
 ]);
 // Le, La, Lo, Du and Do are particles in French, Italian or Portuguese names but common family names in
 // Vietnamese and Chinese (An Le, Thị Hoa Đỗ, Wei Du). Dropping them would turn one person's full name into
-// another's or into bare given names, so they count unless they follow a particle (de la Cruz, van der Berg).
+// another's or into bare given names, so they count unless they follow a particle (de la Cruz).
 const SURNAME_PARTICLES = new Set(['le', 'la', 'lo', 'du', 'do']);
 const TITLES = new Set([
   'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'mme', 'mlle', 'herr', 'frau',
-  'sra', 'srta', 'dra', 'ing', 'dipl', 'mag', 'lic', 'licda', 'dott', 'dottssa', 'drs', 'mevr', 'dhr', 'eng', 'engr',
+  'sra', 'srta', 'dra', 'ing', 'dipl', 'mag', 'lic', 'licda', 'dott', 'dottssa', 'drs', 'mevr', 'dhr', 'engr',
   'rev', 'sig', 'sigra',
 ]);
 /** Señor and Senhor abbreviate like Senior: only in front of a name is it a form of address. */
