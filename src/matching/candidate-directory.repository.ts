@@ -3,7 +3,8 @@ import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
 import type { AtsCandidate } from '../ats/ats-adapter.port';
 import { candidateKeys, DirectoryCandidate, MatchQueryKeys } from './match-policy';
-import { queryNameKeys, storedNameKeys } from './name-lookup-keys';
+import { mailboxOf } from './identifier-normaliser';
+import { candidateLookupKeys, mailboxKeys, queryNameKeys } from './name-lookup-keys';
 
 export interface DirectoryEntry extends DirectoryCandidate {
   meta: Record<string, unknown> | null;
@@ -59,7 +60,7 @@ export class CandidateDirectoryRepository {
         first_name: c.firstName,
         last_name: c.lastName,
         name_key: keys.nameKey,
-        name_keys: storedNameKeys([[c.firstName, c.lastName].filter((part) => part && part.trim() !== '').join(' '), c.displayName]),
+        name_keys: candidateLookupKeys(c, keys.emails),
         phones: keys.phones,
         emails: keys.emails,
         meta: c.meta ?? null,
@@ -122,20 +123,24 @@ export class CandidateDirectoryRepository {
       taken.push(`(SELECT * FROM ${name}${when} LIMIT ${max})`);
     };
     if (query.phones.length > 0 || query.emails.length > 0) {
-      tier('holders', 0, `(phones && ${param(query.phones)}::text[] OR emails && ${param(query.emails)}::text[])`, limit + 1);
+      // An address is also looked up by its mailbox, untagged (emails) and as the mailbox of tagged ones (m: keys).
+      const emails = [...new Set([...query.emails, ...query.emails.map(mailboxOf)])];
+      const mailboxes = query.emails.length > 0 ? ` OR name_keys && ${param(mailboxKeys(query.emails, 'query'))}::text[]` : '';
+      tier('holders', 0, `(phones && ${param(query.phones)}::text[] OR emails && ${param(emails)}::text[]${mailboxes})`, limit + 1);
     }
     if (names.strict.length > 0) tier('carriers', 1, `name_keys && ${param(names.strict)}::text[]`, limit + 1);
-    if (names.near.length > 0) {
-      const fewCarriers = names.strict.length > 0 ? ` WHERE (SELECT count(*) FROM (SELECT 1 FROM carriers LIMIT ${NEAR_NAMES_BELOW}) c) < ${NEAR_NAMES_BELOW}` : '';
-      tier('near', 2, `name_keys && ${param(names.near)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
-    }
+    const fewCarriers = names.strict.length > 0 ? ` WHERE (SELECT count(*) FROM (SELECT 1 FROM carriers LIMIT ${NEAR_NAMES_BELOW}) c) < ${NEAR_NAMES_BELOW}` : '';
+    if (names.near.length > 0) tier('near', 2, `name_keys && ${param(names.near)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
+    // Apart from near spellings, which may be many: one namesake who may go by this name already stops a
+    // name-only match, so a few are enough.
+    if (names.given.length > 0) tier('given', 3, `name_keys && ${param(names.given)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
     if (taken.length === 0) return { entries: [], identifiersTruncated: false, namesTruncated: false };
 
     const rows: Array<Record<string, any>> = await this.dataSource.query(`WITH ${found.join(', ')} ${taken.join(' UNION ALL ')}`, params);
-    const counts = [0, 0, 0];
+    const counts = [0, 0, 0, 0];
     const byId = new Map<string, DirectoryEntry>();
     for (const row of rows) {
-      const t = row.tier as 0 | 1 | 2;
+      const t = row.tier as 0 | 1 | 2 | 3;
       // The row past the limit only tells that there are more; it is not handed on.
       if (++counts[t]! > limit) continue;
       if (!byId.has(row.external_id)) byId.set(row.external_id, toEntry(row));

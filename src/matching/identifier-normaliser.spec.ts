@@ -1,4 +1,4 @@
-import { classifyParticipant, normaliseEmail, normalisePhone } from './identifier-normaliser';
+import { classifyParticipant, mailboxOf, normaliseEmail, normalisePhone } from './identifier-normaliser';
 
 describe('normalisePhone', () => {
   it.each([
@@ -66,6 +66,13 @@ describe('normaliseEmail', () => {
 
   it('keeps plus tags and dots, which can belong to different people on other providers', () => {
     expect(normaliseEmail('jane.doe+jobs@example.com')).toBe('jane.doe+jobs@example.com');
+  });
+
+  it('reads the mailbox of a plus-tagged address', () => {
+    expect(mailboxOf('jane.doe+jobs@example.com')).toBe('jane.doe@example.com');
+    expect(mailboxOf('jane.doe@example.com')).toBe('jane.doe@example.com');
+    expect(mailboxOf('+jobs@example.com')).toBe('+jobs@example.com');
+    expect(mailboxOf('a+b+c@example.com')).toBe('a@example.com');
   });
 
   it.each(['', 'jane', 'jane@', '@example.com', 'jane@example', 'jane doe@example.com'])('rejects %p', (raw) => {

@@ -50,6 +50,16 @@ export function normaliseEmail(raw: string): string | null {
   return EMAIL.test(text) ? text : null;
 }
 
+/**
+ * The mailbox a normalised address delivers to: its sub-address tag (`+jobs`) dropped. The address as written
+ * stays the stronger evidence; the mailbox links the tagged and untagged forms of one person's address.
+ */
+export function mailboxOf(email: string): string {
+  const plus = email.indexOf('+');
+  const at = email.lastIndexOf('@');
+  return plus > 0 && plus < at ? email.slice(0, plus) + email.slice(at) : email;
+}
+
 /** The domain part of a normalised address. */
 export function emailDomain(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);

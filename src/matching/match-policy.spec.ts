@@ -283,4 +283,26 @@ describe('decideMatch', () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(result.alternatives[2]!.candidateId).toBe('c-near');
   });
+
+  it('counts a plus-tagged address for its mailbox, unless another candidate holds it as written', () => {
+    const sam = candidate('c-sam', 'Sam Ortiz', { emails: ['sam.ortiz@gmail.com'] });
+    const tagged = decide(null, ['sam.ortiz+ats@gmail.com'], [sam]);
+    expect(tagged).toMatchObject({ decision: 'matched', candidateId: 'c-sam' });
+    expect(tagged.evidence[0]!.detail).toContain("reaches this candidate's sam.ortiz@gmail.com");
+    const exact = candidate('c-exact', 'Samuel Ortiz', { emails: ['sam.ortiz+ats@gmail.com'] });
+    const both = decide(null, ['sam.ortiz+ats@gmail.com'], [sam, exact]);
+    expect(both).toMatchObject({ decision: 'matched', candidateId: 'c-exact' });
+    expect(both.alternatives).toEqual([]);
+    expect(decide(null, ['sam.ortiz+ats@acme.com'], [candidate('c-rec', 'Rec', { emails: ['sam.ortiz@acme.com'] })], { internalDomains: ['acme.com'] }).decision).toBe('unmatched');
+  });
+
+  it('asks a person when a namesake may go by the meeting name (Dan for Daniel), and names both', () => {
+    const dan = candidate('c-dan', 'Dan Smith', { firstName: 'Dan', lastName: 'Smith' });
+    const daniel = candidate('c-daniel', 'Daniel Smith', { firstName: 'Daniel', lastName: 'Smith' });
+    const result = decide('Dan Smith', [], [dan, daniel]);
+    expect(result.decision).toBe('needs_review');
+    expect(result.alternatives.map((a) => a.candidateId).sort()).toEqual(['c-dan', 'c-daniel']);
+    expect(result.reason).toContain('may go by that name too');
+    expect(decide('Dan Smith', [], [dan, candidate('c-smyth', 'Dan Smyth')])).toMatchObject({ decision: 'matched', candidateId: 'c-dan' });
+  });
 });

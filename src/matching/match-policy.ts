@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import { classifyParticipant, emailDomain, normaliseEmail, normalisePhone } from './identifier-normaliser';
-import { AGREEMENT_RANK, compareNames, type NameAgreement } from './name-comparison';
+import { classifyParticipant, emailDomain, mailboxOf, normaliseEmail, normalisePhone } from './identifier-normaliser';
+import { AGREEMENT_RANK, compareNames, givenNameVariant, type NameAgreement } from './name-comparison';
 import { nameKeyOf, parseName, type ParsedName } from './name-normaliser';
 import type { MatchSettings } from './match-settings';
 
@@ -102,6 +102,7 @@ export function decideMatch(
   const participants = readParticipants(input.participants, settings);
   const wanted = parseName(input.atsRecordName);
   const assessed = mergeById(candidates).map((candidate) => assess(candidate, participants, wanted, settings));
+  countMailboxes(assessed);
   weigh(assessed, input.atsRecordName);
   const context: DecisionContext = { assessed, wanted, input, settings, ignored: participants.ignored };
 
@@ -121,6 +122,8 @@ interface Assessment {
   candidate: DirectoryCandidate;
   phones: string[];
   emails: string[];
+  /** Participant addresses this candidate holds only in another tagged form (participant → candidate's address). */
+  viaMailbox: Map<string, string>;
   /** Null when the meeting names nobody or the candidate has no readable name. */
   name: NameAgreement | null;
   /** How many assessed candidates hold each of this candidate's matched identifiers, keyed `phone:…`/`email:…`. */
@@ -210,15 +213,39 @@ function assess(
   settings: MatchSettings,
 ): Assessment {
   const keys = candidateIdentifiers(candidate, settings.defaultRegion);
+  const emails = participants.emails.filter((email) => keys.emails.includes(email));
+  const viaMailbox = new Map<string, string>();
+  if (emails.length < participants.emails.length && keys.emails.length > 0) {
+    const byMailbox = new Map(keys.emails.map((email) => [mailboxOf(email), email]));
+    for (const email of participants.emails) {
+      const held = emails.includes(email) ? undefined : byMailbox.get(mailboxOf(email));
+      if (held !== undefined) viaMailbox.set(email, held);
+    }
+  }
   return {
     candidate,
     phones: participants.phones.filter((phone) => keys.phones.includes(phone)),
-    emails: participants.emails.filter((email) => keys.emails.includes(email)),
+    emails,
+    viaMailbox,
     name: wanted === null ? null : bestAgreement(candidate, wanted, settings.nearNameThreshold),
     holders: new Map(),
     evidence: [],
     score: 0,
   };
+}
+
+/**
+ * A participant address reaches a candidate whose address differs only by a sub-address tag (sam+ats@ and sam@),
+ * unless another candidate holds it exactly: the address as written is the stronger evidence.
+ */
+function countMailboxes(assessed: Assessment[]): void {
+  const exactlyHeld = new Set(assessed.flatMap((a) => a.emails));
+  for (const a of assessed) {
+    for (const [email] of a.viaMailbox) {
+      if (exactlyHeld.has(email)) a.viaMailbox.delete(email);
+      else a.emails.push(email);
+    }
+  }
 }
 
 function hasIdentifier(a: Assessment): boolean {
@@ -256,7 +283,9 @@ function weigh(assessed: Assessment[], atsRecordName: string | null): void {
       const holders = holderCount.get(key) ?? 1;
       a.holders.set(key, holders);
       const shared = holders > 1 ? ` (shared by ${holders} candidates)` : '';
-      a.evidence.push({ kind, candidateId: id, detail: `participant ${kind} ${value} is on this candidate${shared}` });
+      const tagged = kind === 'email' ? a.viaMailbox.get(value) : undefined;
+      const where = tagged === undefined ? 'is on this candidate' : `reaches this candidate's ${tagged} (the same mailbox)`;
+      a.evidence.push({ kind, candidateId: id, detail: `participant ${kind} ${value} ${where}${shared}` });
       weights.push(WEIGHT.identifier / holders);
     }
     const name = a.name;
@@ -366,10 +395,28 @@ function decideByName(context: DecisionContext): MatchDecision {
     const why = `${describe(only)} is named ${named}, but ${others} may carry it in a longer or shorter form`;
     return review(context, why);
   }
+  const goesBy = context.assessed.filter((a) => a !== only && mayGoBySameName(a.candidate, context.wanted!));
+  if (goesBy.length > 0) {
+    for (const a of goesBy) {
+      a.evidence.push({ kind: 'near_name', candidateId: a.candidate.externalId, detail: `may also go by ${named}` });
+      a.score = Math.max(a.score, WEIGHT.nearName);
+    }
+    const others = goesBy.map(describe).join(', ');
+    return review(context, `${describe(only)} is named ${named}, but ${others} may go by that name too (a short form or another spelling of the given name)`);
+  }
   if (!context.settings.acceptNameOnly) {
     return review(context, `only ${describe(only)} is named ${named}, but this connection does not accept names alone`);
   }
   return matched(only, context, `${noIdentifier}, and only ${describe(only)} is named ${named}`);
+}
+
+/** Dan Smith for Daniel Smith, Meg for Megan, Yuri for Yury: a person may be called either. */
+function mayGoBySameName(candidate: DirectoryCandidate, wanted: ParsedName): boolean {
+  for (const form of [structuredName(candidate), candidate.displayName]) {
+    const parsed = parseName(form);
+    if (parsed !== null && givenNameVariant(wanted, parsed)) return true;
+  }
+  return false;
 }
 
 function describe(a: Assessment): string {

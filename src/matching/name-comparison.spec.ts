@@ -1,4 +1,4 @@
-import { compareNames, jaroWinkler, type NameAgreementLevel } from './name-comparison';
+import { compareNames, givenNameVariant, jaroWinkler, mayBeSameGivenName, type NameAgreementLevel } from './name-comparison';
 import { parseName } from './name-normaliser';
 
 const level = (a: string, b: string, threshold = 0.92): NameAgreementLevel =>
@@ -37,6 +37,16 @@ describe('compareNames', () => {
     ['Дмитрий Иванов', 'Dmitriy Ivanov'],
     ['Madonna', 'madonna'],
     ['John Smith Jr.', 'Smith, John, Jr.'],
+    ['Anna Vanhouten', 'Anna van Houten'],
+    ['Omar Almasri', 'Omar al-Masri'],
+    ['Andrew Lloydwebber', 'Andrew Lloyd-Webber'],
+    ['Marieclaire Dubois', 'Marie-Claire Dubois'],
+    ['Maria Delacruz', 'María de la Cruz'],
+    ['Kim Seoyeon', 'Seo-yeon Kim'],
+    ['Kim Seo Yeon', 'Seoyeon Kim'],
+    ['Sean O Connor', "Seán O'Connor"],
+    ['李娜', '娜 李'],
+    ['An Le', 'Le An'],
   ])('%s and %s are exact', (a, b) => {
     expect(level(a, b)).toBe('exact');
     expect(level(b, a)).toBe('exact');
@@ -71,6 +81,8 @@ describe('compareNames', () => {
     ['J. Smith', 'Adam Smith'],
     ['Li Na', 'Li Wei'],
     ['Priya Patel', 'Oliver Bennett'],
+    ['Kim Seoyeon', 'Ji-woo Kim'],
+    ['Thị Hoa Đỗ', 'Thị Hoa Lê'],
   ])('%s and %s are different', (a, b) => {
     expect(level(a, b)).toBe('different');
   });
@@ -78,5 +90,46 @@ describe('compareNames', () => {
   it('lets the threshold decide between near and different', () => {
     expect(level('Mohammed Ali', 'Muhammad Ali', 0.92)).toBe('near');
     expect(level('Mohammed Ali', 'Muhammad Ali', 0.99)).toBe('different');
+  });
+
+  it('does not let given names alone stand for a family name that is also a particle', () => {
+    expect(level('Thi Hoa', 'Thị Hoa Đỗ')).toBe('compatible');
+    expect(level('An', 'An Le')).toBe('compatible');
+  });
+
+  it('joins only whole tokens, so letters never move between parts of a name', () => {
+    expect(level('Ann Abel', 'Anna Bel')).not.toMatch(/exact|compatible/);
+    expect(level('Jo Annabel Smith', 'Joanna Bel Smith')).not.toBe('exact');
+  });
+});
+
+describe('givenNameVariant', () => {
+  const variant = (a: string, b: string) => givenNameVariant(parseName(a)!, parseName(b)!);
+
+  it.each([
+    ['Dan Smith', 'Daniel Smith'],
+    ['Daniel Smith', 'Dan Smith'],
+    ['Meg Ryan', 'Megan Ryan'],
+    ['Yuri Petrov', 'Yury Petrov'],
+    ['Bill Turner', 'William Turner'],
+    ['Jon Smith', 'John Smith'],
+  ])('%s may go by the name of %s', (a, b) => {
+    expect(variant(a, b)).toBe(true);
+  });
+
+  it.each([
+    ['Dan Smith', 'Dan Smyth', 'family names one letter apart are other families'],
+    ['Dan Smith', 'Dan Smith', 'the same name is not a variant'],
+    ['Oliver Bennett', 'Olivia Bennett', 'two letters apart'],
+    ['Yuri Petrov', 'Yury Ivanov', 'another family name'],
+    ['Dan', 'Daniel', 'no family name to compare'],
+  ])('%s and %s are not (%s)', (a, b) => {
+    expect(variant(a, b)).toBe(false);
+  });
+
+  it('knows short forms that do not start like the name', () => {
+    expect(mayBeSameGivenName('peggy', 'margaret')).toBe(true);
+    expect(mayBeSameGivenName('bob', 'robert')).toBe(true);
+    expect(mayBeSameGivenName('bill', 'robert')).toBe(false);
   });
 });

@@ -1,8 +1,9 @@
-import type { NameToken, ParsedName } from './name-normaliser';
+import { parseName, type NameToken, type ParsedName } from './name-normaliser';
 
 /**
  * How far two names agree, strongest first:
- * - `exact`: the same person's name, allowing case, accents, order, an omitted particle or middle initial
+ * - `exact`: the same person's name, allowing case, accents, order, an omitted particle or middle initial, and
+ *   parts written joined or apart (van Houten / Vanhouten, Marie-Claire / Marieclaire, Seo-yeon / Seoyeon)
  *   (at least two identifying tokens must be equal, or single-token names must be identical);
  * - `compatible`: one is a shorter form of the other (surname only, initial for a given name, middle name left out);
  * - `near`: spelled differently but similar above the threshold (Jon / John, Dmitriy / Dmitry);
@@ -145,8 +146,115 @@ export function nameSimilarity(a: ParsedName, b: ParsedName): number {
   );
 }
 
+/** Most parts one token of a name may be written apart in (de la Cruz / Delacruz). */
+const MAX_JOINED = 3;
+
+/**
+ * `b` with every run of adjacent tokens that `a` writes as one token joined into it (van Houten → vanhouten when
+ * `a` has Vanhouten), or null when there is none. Only whole tokens of `a` count, so letters never move from one
+ * part of a name to another (Ann Abel is not Anna Bel).
+ */
+function joinedLike(a: ParsedName, b: ParsedName): ParsedName | null {
+  const wanted = new Set(a.tokens);
+  const out: string[] = [];
+  let joined = false;
+  for (let i = 0; i < b.tokens.length; ) {
+    let length = Math.min(MAX_JOINED, b.tokens.length - i);
+    while (length > 1 && !wanted.has(b.tokens.slice(i, i + length).join(''))) length--;
+    out.push(b.tokens.slice(i, i + length).join(''));
+    joined ||= length > 1;
+    i += length;
+  }
+  return joined && out.length > 0 ? parseName(out.join(' ')) : null;
+}
+
+/** The agreement of two names once parts one writes joined and the other apart are read as one. */
+function joinedLevel(a: ParsedName, b: ParsedName): 'exact' | 'compatible' | null {
+  const bJoined = joinedLike(a, b);
+  const level = bJoined === null ? null : tokenLevel(a, bJoined);
+  if (level !== null) return level;
+  const aJoined = joinedLike(b, a);
+  return aJoined === null ? null : tokenLevel(aJoined, b);
+}
+
+// Short forms that do not start like the name (Bill for William); names that do (Dan, Daniel) need no entry.
+const NICKNAMES: ReadonlyArray<readonly [string, string[]]> = [
+  ['william', ['bill', 'billy', 'liam']],
+  ['robert', ['bob', 'bobby']],
+  ['richard', ['dick', 'rick', 'ricky']],
+  ['elizabeth', ['liz', 'beth', 'betty', 'lisa']],
+  ['margaret', ['meg', 'maggie', 'peggy', 'greta']],
+  ['katherine', ['kate', 'katie', 'kathy']],
+  ['catherine', ['kate', 'katie', 'cathy']],
+  ['james', ['jim', 'jimmy']],
+  ['john', ['jack', 'johnny']],
+  ['edward', ['ted', 'ned']],
+  ['theodore', ['ted', 'teddy']],
+  ['charles', ['chuck']],
+  ['anthony', ['tony']],
+  ['michael', ['mike']],
+  ['joseph', ['joe']],
+  ['henry', ['hank', 'harry']],
+  ['alexander', ['sasha']],
+  ['alexandra', ['sasha']],
+  ['aleksandr', ['sasha']],
+  ['dmitry', ['dima']],
+  ['dmitriy', ['dima']],
+  ['ivan', ['vanya']],
+  ['mikhail', ['misha']],
+  ['patricia', ['trish']],
+  ['rebecca', ['becky']],
+  ['susan', ['sue']],
+  ['francisco', ['paco', 'pancho']],
+  ['jose', ['pepe']],
+];
+const SHORT_FORMS = new Map<string, Set<string>>();
+for (const [name, shorts] of NICKNAMES) {
+  for (const short of shorts) {
+    SHORT_FORMS.set(name, (SHORT_FORMS.get(name) ?? new Set()).add(short));
+    SHORT_FORMS.set(short, (SHORT_FORMS.get(short) ?? new Set()).add(name));
+  }
+}
+
+/** Formal names and short forms a given name may also be written as, for the directory's lookup. */
+export function otherFormsOf(given: string): string[] {
+  return [...(SHORT_FORMS.get(given) ?? [])];
+}
+
+/** One letter added, dropped or changed. */
+function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1);
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Whether one person may write a given name as the other: a short form, a nickname or another romanisation. */
+export function mayBeSameGivenName(a: string, b: string): boolean {
+  if (a === b) return false;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length >= 2 && long.startsWith(short)) return true;
+  if (SHORT_FORMS.get(a)?.has(b)) return true;
+  return short.length >= 3 && oneEditApart(a, b);
+}
+
+/**
+ * Whether `other` is the same name as `wanted` but for the given name, written in a way the same person may also
+ * go by: Dan / Daniel Smith, Meg / Megan Ryan, Yuri / Yury Petrov. Both given names come first in reading
+ * order; a family name one letter off (Smith / Smyth) is another family, not another way of writing this one.
+ */
+export function givenNameVariant(wanted: ParsedName, other: ParsedName): boolean {
+  if (wanted.significant.length < 2 || other.significant.length !== wanted.significant.length) return false;
+  const [given, ...family] = wanted.significant;
+  const [otherGiven, ...otherFamily] = other.significant;
+  if (!family.every((token, i) => sameToken(token, otherFamily[i]!))) return false;
+  return given!.spellings.some((x) => otherGiven!.spellings.some((y) => mayBeSameGivenName(x, y)));
+}
+
 export function compareNames(a: ParsedName, b: ParsedName, nearThreshold: number): NameAgreement {
-  const level = tokenLevel(a, b);
+  const plain = tokenLevel(a, b);
+  const level = plain === 'exact' ? plain : (joinedLevel(a, b) ?? plain);
   if (level !== null) return { level, similarity: 1 };
   const similarity = nameSimilarity(a, b);
   return { level: similarity >= nearThreshold ? 'near' : 'different', similarity };

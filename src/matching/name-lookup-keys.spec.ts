@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareNames, type NameAgreementLevel } from './name-comparison';
 import { parseName } from './name-normaliser';
-import { queryNameKeys, storedNameKeys } from './name-lookup-keys';
+import { mailboxKeys, queryNameKeys, storedNameKeys } from './name-lookup-keys';
 import { DEFAULT_MATCH_SETTINGS } from './match-settings';
 
 const THRESHOLD = DEFAULT_MATCH_SETTINGS.nearNameThreshold;
@@ -87,7 +87,7 @@ describe('name lookup keys', () => {
       if (agreement !== 'near') continue;
       near++;
       const q = queried.get(meeting)!;
-      if (shares([...q.strict, ...q.near], stored.get(candidate)!)) found++;
+      if (shares([...q.strict, ...q.near, ...q.given], stored.get(candidate)!)) found++;
     }
     expect(near).toBeGreaterThan(20);
     expect(found / near).toBeGreaterThan(0.8);
@@ -106,9 +106,44 @@ describe('name lookup keys', () => {
     expect(shares(query, storedNameKeys(['Smith']))).toBe(true);
   });
 
+  it('find parts written joined on one side and apart on the other', () => {
+    for (const [meeting, candidate] of [
+      ['Anna Vanhouten', 'Anna van Houten'],
+      ['Anna van Houten', 'Anna Vanhouten'],
+      ['Maria Delacruz', 'María de la Cruz'],
+      ['Kim Seoyeon', 'Seo-yeon Kim'],
+      ['Kim Seo-yeon', 'Seoyeon Kim'],
+      ['Sean O Connor', "Seán O'Connor"],
+      ['李娜', '李 娜'],
+    ] as const) {
+      expect(level(meeting, candidate)).toBe('exact');
+      expect(shares(queryNameKeys(meeting).strict, storedNameKeys([candidate]))).toBe(true);
+    }
+  });
+
+  it('find namesakes who may go by the meeting given name, and not every name that starts alike', () => {
+    const near = (meeting: string, candidate: string) => {
+      const { near: spelled, given } = queryNameKeys(meeting);
+      return shares([...spelled, ...given], storedNameKeys([candidate]));
+    };
+    expect(near('Dan Smith', 'Daniel Smith')).toBe(true);
+    expect(near('Daniel Smith', 'Dan Smith')).toBe(true);
+    expect(near('Meg Ryan', 'Megan Ryan')).toBe(true);
+    expect(near('Bill Turner', 'William Turner')).toBe(true);
+    expect(near('William Turner', 'Bill Turner')).toBe(true);
+    expect(near('Yuri Petrov', 'Yury Petrov')).toBe(true);
+    expect(near('Oliver Bennett', 'Olivia Bennett')).toBe(false);
+    expect(near('Dan Smith', 'Daniel Jones')).toBe(false);
+  });
+
+  it('key tagged addresses by their mailbox', () => {
+    expect(mailboxKeys(['sam.ortiz+ats@gmail.com', 'sam@example.com'], 'stored')).toEqual(['m:sam.ortiz@gmail.com']);
+    expect(mailboxKeys(['sam.ortiz@gmail.com', 'sam.ortiz+jobs@gmail.com'], 'query')).toEqual(['m:sam.ortiz@gmail.com']);
+  });
+
   it('use every form of a candidate name and nothing for an empty one', () => {
     expect(storedNameKeys([null, '', '  '])).toEqual([]);
-    expect(queryNameKeys(null)).toEqual({ strict: [], near: [] });
+    expect(queryNameKeys(null)).toEqual({ strict: [], near: [], given: [] });
     const both = storedNameKeys(['Jane Doe', 'Janie Doe']);
     expect(both).toEqual(expect.arrayContaining(['p:doe|jane', 'p:doe|janie']));
   });

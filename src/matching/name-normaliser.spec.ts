@@ -83,6 +83,34 @@ describe('normaliseName', () => {
     expect(key('J. R.')).toBe('j r');
   });
 
+  it('keeps family names that are also particles when nothing follows them or they lead the name', () => {
+    expect(key('An Le')).toBe('an le');
+    expect(key('Thị Hoa Đỗ')).toBe('do hoa thi');
+    expect(key('Đỗ Thị Hoa')).toBe('do hoa thi');
+    expect(key('Wei Du')).toBe('du wei');
+    expect(key('Wei Di')).toBe('di wei');
+    expect(key('María de la Cruz')).toBe('cruz maria');
+    expect(key('Ludwig van Beethoven Jr.')).toBe('beethoven ludwig');
+  });
+
+  it('leaves bracketed notes and honorifics of other languages out', () => {
+    expect(key('Priya Nair (Acme Corp)')).toBe('nair priya');
+    expect(key('Tomasz Nowak (#5521)')).toBe('nowak tomasz');
+    expect(key('Priya Nair [Referral]')).toBe('nair priya');
+    expect(key('Sra. María López')).toBe('lopez maria');
+    expect(key('Prof. Dr. Ing. Hans Weber')).toBe('hans weber');
+    expect(key('Sr. Juan Pérez')).toBe('juan perez');
+    expect(parseName('John Smith Sr.')?.generations).toEqual(['sr']);
+    expect(key('(Acme)')).toBe('acme');
+  });
+
+  it('reads each Chinese character and Korean syllable as a token, with or without a space', () => {
+    expect(normaliseName('李娜')).toEqual(normaliseName('李 娜'));
+    expect(normaliseName('李娜')?.tokens).toEqual(['李', '娜']);
+    expect(normaliseName('김서연')).toEqual(normaliseName('김 서연'));
+    expect(normaliseName('서연 김')?.full).toBe(normaliseName('김서연')?.full);
+  });
+
   it('transliterates Cyrillic and Greek names', () => {
     expect(key('Иванов, Дмитрий')).toBe('dmitriy ivanov');
     expect(key('Γιώργος Παπαδόπουλος')).toBe('giorgos papadopoulos');

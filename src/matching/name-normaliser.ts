@@ -26,12 +26,23 @@ export interface ParsedName {
   generations: string[];
 }
 
-// Lower-case, already folded. A particle is only a particle when the name has other tokens.
+// Lower-case, already folded. A particle is only a particle before another name (van Houten); at the end of a
+// name it is the family name itself (Wei Di).
 const PARTICLES = new Set([
-  'van', 'von', 'de', 'da', 'di', 'del', 'della', 'delle', 'der', 'den', 'des', 'le', 'la', 'lo', 'les', 'du',
-  'dos', 'das', 'do', 'bin', 'binti', 'bint', 'ibn', 'al', 'el', 'ben', 'ter', 'ten', 'zu', 'af', 'av',
+  'van', 'von', 'de', 'da', 'di', 'del', 'della', 'delle', 'der', 'den', 'des', 'les', 'dos', 'das', 'bin', 'binti',
+  'bint', 'ibn', 'al', 'el', 'ben', 'ter', 'ten', 'zu', 'af', 'av',
 ]);
-const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'mme', 'mlle', 'herr', 'frau']);
+// Le, La, Lo, Du and Do are particles in French, Italian or Portuguese names but common family names in
+// Vietnamese and Chinese (An Le, Thị Hoa Đỗ, Wei Du). Dropping them would turn one person's full name into
+// another's or into bare given names, so they count unless they follow a particle (de la Cruz).
+const SURNAME_PARTICLES = new Set(['le', 'la', 'lo', 'du', 'do']);
+const TITLES = new Set([
+  'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'dame', 'mme', 'mlle', 'herr', 'frau',
+  'sra', 'srta', 'dra', 'ing', 'dipl', 'mag', 'lic', 'licda', 'dott', 'dottssa', 'drs', 'mevr', 'dhr', 'engr',
+  'rev', 'sig', 'sigra',
+]);
+/** Señor and Senhor abbreviate like Senior: only in front of a name is it a form of address. */
+const LEADING_TITLES = new Set(['sr']);
 const GENERATIONS = new Set(['jr', 'jnr', 'sr', 'snr', 'ii', 'iii', 'iv']);
 const DEGREES = new Set(['phd', 'md', 'esq', 'mba', 'dds', 'cpa', 'rn']);
 
@@ -39,9 +50,19 @@ const DEGREES = new Set(['phd', 'md', 'esq', 'mba', 'dds', 'cpa', 'rn']);
 const APOSTROPHES = /['’‘ʼʻ`´′]/g;
 const SEPARATORS = /[^\p{L}\p{N}]+/u;
 const LATIN_LETTER = /^[a-z]$/;
+// A company, a requisition number or a nickname in brackets after a name is not part of it.
+const BRACKETED = /[([{][^()[\]{}]*[)\]}]/g;
+// Chinese and Korean names are written with or without a space between family and given name (李娜, 李 娜;
+// 김서연, 김 서연): each Han character and Hangul syllable counts as a token of its own, so both forms agree.
+const SYLLABIC = /([\p{Script=Han}\uAC00-\uD7A3])/gu;
 
 function foldedTokens(text: string): string[] {
   return text.split(SEPARATORS).filter((token) => token.length > 0);
+}
+
+function withoutBrackets(raw: string): string {
+  const stripped = raw.replace(BRACKETED, ' ');
+  return /[\p{L}\p{N}]/u.test(stripped) ? stripped : raw;
 }
 
 function isTrailer(token: string): boolean {
@@ -79,7 +100,8 @@ export function parseName(raw: string | null | undefined): Readonly<ParsedName> 
 const parsedNames = new BoundedCache<string, ParsedName | null>(20_000);
 
 function parseNameOnce(raw: string): ParsedName | null {
-  const ordered = readingOrder(raw.normalize('NFC').replace(APOSTROPHES, ''));
+  // Syllables are split before folding: folding decomposes a Hangul syllable into its letters.
+  const ordered = readingOrder(withoutBrackets(raw.normalize('NFC').replace(APOSTROPHES, ''))).replace(SYLLABIC, ' $1 ');
   let folded = foldedTokens(foldToAscii(ordered));
   let spelled = foldedTokens(foldSpelledOut(ordered));
   // Both folds only swap letters for letters, so tokens line up; if they ever do not, drop the variant.
@@ -87,7 +109,7 @@ function parseNameOnce(raw: string): ParsedName | null {
 
   let start = 0;
   let end = folded.length;
-  while (end - start > 1 && TITLES.has(folded[start]!)) start++;
+  while (end - start > 1 && (TITLES.has(folded[start]!) || (start === 0 && LEADING_TITLES.has(folded[start]!)))) start++;
   while (end - start > 1 && DEGREES.has(folded[end - 1]!)) end--;
   folded = folded.slice(start, end);
   spelled = spelled.slice(start, end);
@@ -95,8 +117,12 @@ function parseNameOnce(raw: string): ParsedName | null {
 
   const parsed: ParsedName = { tokens: folded, significant: [], particles: [], initials: [], generations: [] };
   const several = folded.length > 1;
+  // A particle needs a name after it to belong to; the last token that is not one is the family name.
+  let lastName = folded.length - 1;
+  while (lastName > 0 && (GENERATIONS.has(folded[lastName]!) || PARTICLES.has(folded[lastName]!))) lastName--;
   folded.forEach((text, index) => {
-    if (several && PARTICLES.has(text)) parsed.particles.push(text);
+    const particle = PARTICLES.has(text) || (SURNAME_PARTICLES.has(text) && PARTICLES.has(folded[index - 1] ?? ''));
+    if (several && index < lastName && particle) parsed.particles.push(text);
     else if (several && GENERATIONS.has(text)) parsed.generations.push(text);
     else if (several && LATIN_LETTER.test(text)) parsed.initials.push(text);
     else {

@@ -1,4 +1,5 @@
 import { CandidateNameKeys1764000003000 } from '../../migrations/1764000003000-candidate-name-keys';
+import { CandidateLookupKeys1764000006000 } from '../../migrations/1764000006000-candidate-lookup-keys';
 import type { AtsCandidate } from '../../src/ats/ats-adapter.port';
 import { CandidateDirectoryRepository, type DirectoryQuery } from '../../src/matching/candidate-directory.repository';
 import { guardTruncated } from '../../src/matching/candidate-finder.service';
@@ -75,6 +76,77 @@ describe('candidate directory lookups in Postgres', () => {
     expect(await found('Thomas Mueller', [], otherConnectionId)).toEqual(['elsewhere']);
   });
 
+  it('hands over the names real recruiters type, and the policy then decides for the right candidate', async () => {
+    const insert = `INSERT INTO connections (name, provider, account_id) VALUES ('typed', 'sandbox', 'acc') RETURNING id`;
+    const [{ id: typed }] = await db.dataSource.query(insert);
+    await directory.upsert(typed, [
+      person('an-le', 'An', 'Le', { phones: ['+14155552671'] }),
+      person('an-la', 'An', 'La'),
+      person('thi-hoa-do', 'Thị Hoa', 'Đỗ'),
+      person('van-houten', 'Anna', 'van Houten'),
+      person('al-masri', 'Omar', 'al-Masri'),
+      person('lloyd-webber', 'Andrew', 'Lloyd-Webber'),
+      person('marie-claire', 'Marie-Claire', 'Dubois'),
+      person('li-na', '娜', '李'),
+      person('seo-yeon', 'Seo-yeon', 'Kim'),
+      person('ji-ho', null, null, { displayName: 'Seoyeon Park' }),
+      person('sam-ortiz', 'Sam', 'Ortiz', { emails: ['Sam.Ortiz@gmail.com'] }),
+      person('lena-berg', 'Lena', 'Berg', { emails: ['lena.berg+ats@example.com'] }),
+      person('sean', 'Seán', "O'Connor"),
+      person('priya', 'Priya', 'Nair'),
+      person('daniel', 'Daniel', 'Smith'),
+      person('dan', 'Dan', 'Smith'),
+      person('yury', 'Yury', 'Petrov'),
+      person('yuri', 'Yuri', 'Petrov'),
+    ]);
+    const decide = async (name: string | null, participants: string[] = []) => {
+      const entries = await directory.lookup(typed, query(name, participants));
+      const decision = decideMatch({ atsRecordName: name, participants }, entries, DEFAULT_MATCH_SETTINGS);
+      return { decision: decision.decision, candidateId: decision.candidateId, alternatives: decision.alternatives.map((a) => a.candidateId).sort() };
+    };
+    const posted = (candidateId: string) => ({ decision: 'matched', candidateId });
+
+    expect(await decide('An Le')).toMatchObject(posted('an-le'));
+    expect(await decide('An Le', ['(415) 555-2671'])).toMatchObject(posted('an-le'));
+    expect(await decide('Thi Hoa')).toMatchObject({ decision: 'needs_review', alternatives: ['thi-hoa-do'] });
+    expect(await decide('Thi Hoa Do')).toMatchObject(posted('thi-hoa-do'));
+    for (const [typedName, id] of [
+      ['Anna Vanhouten', 'van-houten'],
+      ['Vanhouten, Anna', 'van-houten'],
+      ['Omar Almasri', 'al-masri'],
+      ['Andrew Lloydwebber', 'lloyd-webber'],
+      ['Marieclaire Dubois', 'marie-claire'],
+      ['李娜', 'li-na'],
+      ['李 娜', 'li-na'],
+      ['Kim Seoyeon', 'seo-yeon'],
+      ['Seoyeon Kim', 'seo-yeon'],
+      ['Kim Seo Yeon', 'seo-yeon'],
+      ['Sean O Connor', 'sean'],
+      ['Sra. Priya Nair', 'priya'],
+      ['Priya Nair (Acme Corp)', 'priya'],
+      ['Ing. Priya Nair (#5521)', 'priya'],
+    ] as const) {
+      expect({ typedName, ...(await decide(typedName)) }).toMatchObject({ typedName, ...posted(id) });
+    }
+    expect(await decide('Seoyeon Park')).toMatchObject(posted('ji-ho'));
+
+    // Plus-addressing: a tagged address finds the plain one on file and the reverse; the address stays evidence.
+    expect(await decide(null, ['sam.ortiz+ats@gmail.com'])).toMatchObject(posted('sam-ortiz'));
+    expect(await decide('Lena Berg', ['lena.berg@example.com'])).toMatchObject(posted('lena-berg'));
+    expect(await decide(null, ['lena.berg+interview@example.com'])).toMatchObject(posted('lena-berg'));
+    expect(await found(null, ['sam.ortiz2+ats@gmail.com'], typed)).toEqual([]);
+
+    // A name that a namesake may also go by goes to a person, with both among the alternatives.
+    expect(await decide('Dan Smith')).toMatchObject({ decision: 'needs_review', alternatives: ['dan', 'daniel'] });
+    expect(await decide('Yuri Petrov')).toMatchObject({ decision: 'needs_review', alternatives: ['yuri', 'yury'] });
+
+    // Near spellings fill their own few places; they do not crowd out such a namesake.
+    await directory.upsert(typed, Array.from({ length: 8 }, (_, i) => person(`smyth-${i}`, 'Dan', 'Smyth')));
+    const crowded = await decide('Dan Smith');
+    expect(crowded.decision).toBe('needs_review');
+    expect(crowded.alternatives).toEqual(expect.arrayContaining(['dan', 'daniel']));
+  });
+
   it('keeps name keys current when a candidate is renamed', async () => {
     await directory.upsert(connectionId, [person('bystander', 'Olivia', 'Bennett')]);
     expect(await found('Olivia Bennet')).toEqual(['bystander']);
@@ -128,5 +200,27 @@ describe('candidate directory lookups in Postgres', () => {
     expect(await found('Thomas Mueller')).toEqual(['mueller', 'old']);
     const [{ indexdef }] = await db.dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'candidates_name_keys_idx'`);
     expect(indexdef).toContain('USING gin (name_keys)');
+  });
+
+  it('recomputes the keys of rows written by the earlier key rules (the migration)', async () => {
+    const insert = `INSERT INTO connections (name, provider, account_id) VALUES ('older', 'sandbox', 'acc') RETURNING id`;
+    const [{ id: older }] = await db.dataSource.query(insert);
+    // Keys as the earlier rules wrote them: 李娜 one token, no mailbox key for a tagged address.
+    await db.dataSource.query(
+      `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name, emails, name_keys) VALUES
+         ($1, 'li-na', '李娜', NULL, NULL, '{}', '{k:李娜,t:李娜,s:李娜}'),
+         ($1, 'lena', 'Lena Berg', 'Lena', 'Berg', '{lena.berg+ats@example.com}', '{k:berg lena,p:berg|lena,t:berg,t:lena}')`,
+      [older],
+    );
+    expect(await found('李 娜', [], older)).toEqual([]);
+    expect(await found(null, ['lena.berg@example.com'], older)).toEqual([]);
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      await new CandidateLookupKeys1764000006000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await found('李 娜', [], older)).toEqual(['li-na']);
+    expect(await found(null, ['lena.berg@example.com'], older)).toEqual(['lena']);
   });
 });

@@ -41,6 +41,12 @@ const REQUIRED_CATEGORIES = [
   'internal_domain',
   'missing_name',
   'conflict',
+  'surname_particles',
+  'joined_names',
+  'cjk',
+  'plus_address',
+  'decorations',
+  'nickname_namesakes',
 ];
 
 const corpus = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'matching-corpus.json'), 'utf8')) as {
@@ -64,8 +70,8 @@ function percent(part: number, whole: number): string {
 }
 
 describe('matching corpus', () => {
-  it('holds at least 80 well-formed cases covering every category', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(80);
+  it('holds at least 200 well-formed cases covering every category', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(200);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     const categories = new Set(cases.map((c) => c.category));
     for (const category of REQUIRED_CATEGORIES) expect(categories).toContain(category);
