@@ -4,11 +4,12 @@ import type { AtsAdapter, AtsContext, ConnectionCheck } from '../ats/ats-adapter
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { isAtsError } from '../ats/ats-error';
 import { ConnectionsService } from '../connections/connections.service';
+import { codesWhere } from '../sync/failure-policy';
 import { SyncStateService } from '../sync/sync-state.service';
 import { AuditService } from './audit.service';
 
 /** Failures a working connection fixes: re-armed when a test passes. */
-export const REARM_ON_PASS = ['AUTH_FAILED', 'PERMISSION_DENIED', 'TEMPORARY'] as const;
+export const REARM_ON_PASS = codesWhere('rearmOnTestPass');
 
 export interface ConnectionTestResult {
   ok: boolean;

@@ -15,6 +15,7 @@ import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { MetricsService } from '../observability/metrics.service';
 import { validatePayload } from '../webhook/meeting-payload.schema';
+import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
 import { decideRetry } from './retry-policy';
 import { SyncInputs, SyncInputsRepository } from './sync-inputs.repository';
 import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from './sync-state.service';
@@ -22,7 +23,7 @@ import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from './sync-
 /** A failure that is not the ATS's: bad stored data or configuration. Fails the sync at once. */
 class SyncFailure extends Error {
   constructor(
-    readonly code: string,
+    readonly code: PipelineErrorCode,
     message: string,
   ) {
     super(message);
@@ -203,7 +204,7 @@ export class SyncPipelineService {
   }
 
   private async fail(sync: ClaimedSync, startedAt: Date, err: unknown, provider: string, log: PinoLogger['logger']) {
-    const code = isAtsError(err) || err instanceof SyncFailure ? err.code : 'INTERNAL';
+    const code: SyncErrorCode = isAtsError(err) || err instanceof SyncFailure ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
     const retryAfter = isAtsError(err) ? err.retryAfterSeconds : null;
     const uncertain = sync.noteUncertain || (isAtsError(err) && err.uncertain);

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '../../config/app-config';
+import { codesWhere } from '../../sync/failure-policy';
 import { SyncStateService } from '../../sync/sync-state.service';
 import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
 
-/**
- * Failures that may pass on their own: an ATS outage, a rate limit that outlasted the retries, revoked or
- * rotated credentials that an admin has since fixed, an unexpected error. Other failures (not found,
- * invalid request, permission, configuration) need a person.
- */
-export const RECOVERABLE_ERROR_CODES = ['TEMPORARY', 'RATE_LIMITED', 'AUTH_FAILED', 'INTERNAL'] as const;
+/** Failures that may pass on their own (the failure table's `rearmByRecovery`); the others need a person. */
+export const RECOVERABLE_ERROR_CODES = codesWhere('rearmByRecovery');
 
 const PAGE = 500;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
