@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AtsCapabilities } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { ApiError, badRequest, conflict, notFound } from '../common/api-error';
@@ -16,7 +15,9 @@ import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
+import { EventRepository } from '../sync/event.repository';
 import { referenceMarker } from '../sync/sync-pipeline.service';
+import { SyncRepository } from '../sync/sync.repository';
 import { toJsonPath, validatePayload } from '../webhook/meeting-payload.schema';
 import type { z } from 'zod';
 import type { previewRequestSchema, previewResponseSchema } from './admin-api.schemas';
@@ -34,7 +35,8 @@ export class ConnectionPreviewService {
   private readonly fetcher: ActionItemsFetcher;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: EventRepository,
+    private readonly syncs: SyncRepository,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
@@ -55,7 +57,7 @@ export class ConnectionPreviewService {
     const { mapping, mappingVersion, mappingSource } = await this.mappingFor(connection, adapter.capabilities, request.mapping);
     const notes: string[] = [];
 
-    const routing = routingOf(connection, meeting);
+    const routing = await this.routingOf(connection, meeting);
     const decision = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
     const sync = request.eventId !== undefined ? await this.existingSync(request.eventId, connection.id) : null;
     const match = sync?.resolution ? resolvedMatch(sync.resolution) : await this.directoryMatch(connection, meeting);
@@ -110,15 +112,12 @@ export class ConnectionPreviewService {
   }
 
   private async storedMeeting(eventId: string): Promise<MeetingCompleted> {
-    const rows: Array<{ raw_body: string | null }> = await this.dataSource.query(
-      `SELECT raw_body FROM webhook_events WHERE id = $1`,
-      [eventId],
-    );
-    if (rows.length === 0) throw notFound('event');
-    if (rows[0].raw_body === null) throw conflict('the event payload was purged by retention; preview a payload instead');
+    const event = await this.events.find(eventId);
+    if (!event) throw notFound('event');
+    if (event.raw_body === null) throw conflict('the event payload was purged by retention; preview a payload instead');
     let body: unknown;
     try {
-      body = JSON.parse(rows[0].raw_body);
+      body = JSON.parse(event.raw_body);
     } catch {
       throw conflict('the stored event body is not JSON');
     }
@@ -141,13 +140,20 @@ export class ConnectionPreviewService {
     };
   }
 
-  private async existingSync(eventId: string, connectionId: string) {
-    const rows: Array<{ id: string; resolution: { candidateId: string; by: string; at: string } | null }> =
-      await this.dataSource.query(`SELECT id, resolution FROM syncs WHERE event_id = $1 AND connection_id = $2`, [
-        eventId,
-        connectionId,
-      ]);
-    return rows[0] ?? null;
+  private existingSync(eventId: string, connectionId: string) {
+    return this.syncs.findFor(eventId, connectionId);
+  }
+
+  /** Intake's routing rule (asked of the database, where it is written), with the reason in words. */
+  private async routingOf(connection: ConnectionEntity, meeting: MeetingCompleted): Promise<{ routed: boolean; reason: string }> {
+    const rule = await this.events.routing(connection.id, meeting.accountId, meeting.teamId);
+    if (rule?.routed) {
+      return { routed: true, reason: connection.teamId === null ? 'same account (the connection covers every team)' : 'same account and team' };
+    }
+    if (!rule?.sameAccount) {
+      return { routed: false, reason: `the meeting belongs to account ${meeting.accountId}, the connection to ${connection.accountId}` };
+    }
+    return { routed: false, reason: `the connection is for team ${connection.teamId}, the meeting's team is ${meeting.teamId ?? 'none'}` };
   }
 
   /** What the worker would decide from the directory (the same guards; no live ATS search from a preview). */
@@ -201,17 +207,6 @@ function parsedMeeting(payload: unknown): MeetingCompleted {
     );
   }
   return normaliseMeeting(validation.payload);
-}
-
-/** Mirrors intake's routing: same account, and the connection's team (if it has one) equals the meeting's. */
-function routingOf(connection: ConnectionEntity, meeting: MeetingCompleted): { routed: boolean; reason: string } {
-  if (connection.accountId !== meeting.accountId) {
-    return { routed: false, reason: `the meeting belongs to account ${meeting.accountId}, the connection to ${connection.accountId}` };
-  }
-  if (connection.teamId !== null && connection.teamId !== meeting.teamId) {
-    return { routed: false, reason: `the connection is for team ${connection.teamId}, the meeting's team is ${meeting.teamId ?? 'none'}` };
-  }
-  return { routed: true, reason: connection.teamId === null ? 'same account (the connection covers every team)' : 'same account and team' };
 }
 
 function resolvedMatch(resolution: { candidateId: string; by: string; at: string }): PreviewResponse['match'] {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsCandidate, AtsContext, CreatedNote, NoteDraft } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { AtsError, isAtsError } from '../ats/ats-error';
@@ -17,8 +16,8 @@ import { MetricsService } from '../observability/metrics.service';
 import { validatePayload } from '../webhook/meeting-payload.schema';
 import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
 import { decideRetry } from './retry-policy';
-import { SyncInputs, SyncInputsRepository } from './sync-inputs.repository';
-import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from './sync-state.service';
+import { SyncInputs, EventRepository } from './event.repository';
+import { AttemptRecord, ClaimedSync, SyncPatch, SyncRepository } from './sync.repository';
 
 /** A failure that is not the ATS's: bad stored data or configuration. Fails the sync at once. */
 class SyncFailure extends Error {
@@ -37,16 +36,15 @@ export function referenceMarker(eventId: string, syncId: string): string {
 
 /**
  * One attempt at one sync: normalise → private-meeting policy → match → render → post → record.
- * Every outcome, including failures, ends in SyncStateService.finish with the attempt's history.
+ * Every outcome, including failures, ends in SyncRepository.finish with the attempt's history.
  */
 @Injectable()
 export class SyncPipelineService {
   private readonly fetcher: ActionItemsFetcher;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly state: SyncStateService,
-    private readonly inputs: SyncInputsRepository,
+    private readonly state: SyncRepository,
+    private readonly inputs: EventRepository,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
@@ -182,8 +180,7 @@ export class SyncPipelineService {
 
   /** What the matcher decided before an operator stepped in (kept through later attempts of the resolved sync). */
   private async matcherOutcome(syncId: string): Promise<Record<string, unknown> | null> {
-    const rows: Array<{ match: Record<string, unknown> | null }> = await this.dataSource.query(`SELECT match FROM syncs WHERE id = $1`, [syncId]);
-    const match = rows[0]?.match ?? null;
+    const match = await this.state.matchOf(syncId);
     if (match?.decision === 'resolved') return (match.review as Record<string, unknown> | undefined) ?? null;
     return match;
   }

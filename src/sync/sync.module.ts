@@ -4,14 +4,14 @@ import { CandidateDirectoryRepository } from '../matching/candidate-directory.re
 import { CandidateFinderService } from '../matching/candidate-finder.service';
 import { SyncsAdminController } from '../admin/syncs-admin.controller';
 import { SyncAdminService } from './sync-admin.service';
-import { SyncInputsRepository } from './sync-inputs.repository';
+import { EventRepository } from './event.repository';
 import { SyncPipelineService } from './sync-pipeline.service';
-import { SyncStateService } from './sync-state.service';
+import { SyncRepository } from './sync.repository';
 import { SyncWorkerService } from './sync-worker.service';
 
 @Module({
   controllers: [SyncsAdminController],
-  providers: [SyncAdminService, SyncStateService, SyncInputsRepository, SyncPipelineService, SyncWorkerService, FieldMappingRepository, CandidateDirectoryRepository, CandidateFinderService],
-  exports: [SyncAdminService, SyncStateService, SyncWorkerService, FieldMappingRepository, CandidateDirectoryRepository, CandidateFinderService],
+  providers: [SyncAdminService, SyncRepository, EventRepository, SyncPipelineService, SyncWorkerService, FieldMappingRepository, CandidateDirectoryRepository, CandidateFinderService],
+  exports: [SyncAdminService, SyncRepository, EventRepository, SyncWorkerService, FieldMappingRepository, CandidateDirectoryRepository, CandidateFinderService],
 })
 export class SyncModule {}
