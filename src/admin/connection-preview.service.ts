@@ -8,15 +8,14 @@ import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
 import type { FieldMapping } from '../mapping/field-mapping.schema';
 import { validateMappingFor } from '../mapping/field-mapping.validation';
-import { renderNote } from '../mapping/note-renderer';
-import { decideVisibility, type VisibilityDecision } from '../mapping/private-meeting.policy';
+import type { VisibilityDecision } from '../mapping/private-meeting.policy';
 import { CandidateFinderService } from '../matching/candidate-finder.service';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { EventRepository } from '../sync/event.repository';
-import { referenceMarker } from '../sync/sync-pipeline.service';
+import { planNote } from '../sync/note-plan';
 import { SyncRepository } from '../sync/sync.repository';
 import { toJsonPath, validatePayload } from '../webhook/meeting-payload.schema';
 import type { z } from 'zod';
@@ -58,7 +57,6 @@ export class ConnectionPreviewService {
     const notes: string[] = [];
 
     const routing = await this.routingOf(connection, meeting);
-    const decision = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
     const sync = request.eventId !== undefined ? await this.existingSync(request.eventId, connection.id) : null;
     const match = sync?.resolution ? resolvedMatch(sync.resolution) : await this.directoryMatch(connection, meeting);
     if (match.source === 'directory' && match.decision !== 'matched' && adapter.capabilities.search.length > 0) {
@@ -73,35 +71,37 @@ export class ConnectionPreviewService {
       notes.push('action items were not fetched (send "fetchActionItems": true to fetch them as a sync would)');
     }
 
-    const marker = referenceMarker(meeting.eventId, sync?.id ?? 'preview');
+    const matched = match.decision === 'matched' || match.decision === 'resolved';
+    const plan = planNote(
+      meeting,
+      { capabilities: adapter.capabilities, syncId: sync?.id ?? null },
+      mapping,
+      { candidate: matched && match.candidateId ? { externalId: match.candidateId } : null, decision: match.decision },
+      actionItems,
+    );
+    const decision = plan.visibility;
     if (!sync) notes.push('the reference marker ends with the sync id a real sync gets; "preview" stands in for it');
 
-    let note: PreviewResponse['note'] = null;
-    if (decision.action === 'post') {
-      const rendered = renderNote(meeting, actionItems, mapping, { referenceMarker: marker, omitLinks: decision.omitLinks });
-      note = {
-        title: rendered.title,
-        text: rendered.text,
-        html: rendered.html,
-        format: adapter.capabilities.richText ? 'html' : 'text',
-        visibility: decision.visibility,
-        referenceMarker: marker,
-        author:
-          mapping.author.strategy === 'fixed'
-            ? { strategy: 'fixed', userId: mapping.author.userId }
-            : { strategy: 'owner', name: meeting.meeting.ownerName, email: meeting.meeting.ownerEmail },
-      };
-    }
+    const note: PreviewResponse['note'] = plan.note
+      ? {
+          title: plan.note.rendered.title,
+          text: plan.note.rendered.text,
+          html: plan.note.rendered.html,
+          format: adapter.capabilities.richText ? 'html' : 'text',
+          visibility: plan.note.draft.visibility,
+          referenceMarker: plan.referenceMarker,
+          author: plan.author,
+        }
+      : null;
     if (!connection.enabled) notes.push('the connection is disabled: a sync would be skipped');
 
-    const matched = match.decision === 'matched' || match.decision === 'resolved';
     return {
       connectionId: connection.id,
       provider: connection.provider,
       eventId: meeting.eventId,
       mappingVersion,
       mappingSource,
-      wouldPost: connection.enabled && routing.routed && decision.action === 'post' && matched,
+      wouldPost: connection.enabled && routing.routed && plan.outcome === 'post',
       routing,
       visibility: visibilityView(decision),
       match,

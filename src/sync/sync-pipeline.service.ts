@@ -6,8 +6,6 @@ import { AtsError, isAtsError } from '../ats/ats-error';
 import { AppConfig, InjectConfig } from '../config/app-config';
 import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
-import { renderNote } from '../mapping/note-renderer';
-import { decideVisibility } from '../mapping/private-meeting.policy';
 import { CandidateFinderService } from '../matching/candidate-finder.service';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
@@ -15,6 +13,7 @@ import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { MetricsService } from '../observability/metrics.service';
 import { validatePayload } from '../webhook/meeting-payload.schema';
 import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
+import { planNote, planVisibility } from './note-plan';
 import { decideRetry } from './retry-policy';
 import { SyncInputs, EventRepository } from './event.repository';
 import { AttemptRecord, ClaimedSync, SyncPatch, SyncRepository } from './sync.repository';
@@ -29,13 +28,11 @@ class SyncFailure extends Error {
   }
 }
 
-/** The marker every note carries, so that it can be found again: it names the event and the sync. */
-export function referenceMarker(eventId: string, syncId: string): string {
-  return `debrief:${eventId}:${syncId.slice(0, 8)}`;
-}
+export { referenceMarker } from './note-plan';
 
 /**
- * One attempt at one sync: normalise → private-meeting policy → match → render → post → record.
+ * One attempt at one sync: load (event, connection, mapping; then the match and the action items) → plan the
+ * note (`planNote`, shared with preview) → post → record.
  * Every outcome, including failures, ends in SyncRepository.finish with the attempt's history.
  */
 @Injectable()
@@ -78,7 +75,8 @@ export class SyncPipelineService {
       const adapter = this.registry.get(connection.provider);
       const { version, mapping } = this.mappings.fromStored(connection.id, inputs.mapping);
 
-      const visibility = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
+      const planned = { capabilities: adapter.capabilities, syncId: sync.id };
+      const visibility = planVisibility(meeting, planned, mapping);
       if (visibility.action === 'skip') {
         return this.end(sync, startedAt, { status: 'skipped', mappingVersion: version, visibilityReason: visibility.reason }, 'skipped', log);
       }
@@ -96,23 +94,10 @@ export class SyncPipelineService {
       }
 
       const actionItems = await this.fetcher.fetch(meeting.assets.actionItemsUrl);
-      const marker = referenceMarker(meeting.eventId, sync.id);
-      const rendered = renderNote(meeting, actionItems, mapping, { referenceMarker: marker, omitLinks: visibility.omitLinks });
-      const draft: NoteDraft = {
-        title: rendered.title,
-        text: rendered.text,
-        html: rendered.html,
-        visibility: visibility.visibility,
-        referenceMarker: marker,
-        idempotencyKey: `debrief-${sync.id}`,
-        author:
-          mapping.author.strategy === 'owner'
-            ? { name: meeting.meeting.ownerName, email: meeting.meeting.ownerEmail }
-            : { name: null, email: null },
-        meetingStartedAt: meeting.meeting.startTime ? new Date(meeting.meeting.startTime) : null,
-      };
+      const plan = planNote(meeting, planned, mapping, { candidate: target.candidate, decision: String(target.match.decision) }, actionItems);
+      const { rendered, draft } = plan.note!;
       const postCtx: AtsContext =
-        mapping.author.strategy === 'fixed' ? { ...ctx, settings: { ...ctx.settings, userId: mapping.author.userId } } : ctx;
+        plan.author.strategy === 'fixed' ? { ...ctx, settings: { ...ctx.settings, userId: plan.author.userId } } : ctx;
 
       const created = await this.post(adapter, postCtx, target.candidate, draft, sync.noteUncertain);
       return this.end(
