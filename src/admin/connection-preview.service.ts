@@ -17,7 +17,7 @@ import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { EventRepository } from '../sync/event.repository';
 import { planNote } from '../sync/note-plan';
 import { SyncRepository } from '../sync/sync.repository';
-import { toJsonPath, validatePayload } from '../webhook/meeting-payload.schema';
+import { toJsonPath, validatePayload } from '../meeting/meeting-payload.schema';
 import type { z } from 'zod';
 import type { previewRequestSchema, previewResponseSchema } from './admin-api.schemas';
 

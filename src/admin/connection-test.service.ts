@@ -5,7 +5,7 @@ import { isAtsError } from '../ats/ats-error';
 import { ConnectionsService } from '../connections/connections.service';
 import { codesWhere } from '../sync/failure-policy';
 import { SyncRepository } from '../sync/sync.repository';
-import { AuditService } from './audit.service';
+import { AuditService } from '../audit/audit.service';
 
 /** Failures a working connection fixes: re-armed when a test passes. */
 export const REARM_ON_PASS = codesWhere('rearmOnTestPass');

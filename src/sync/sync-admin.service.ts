@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../admin/audit.service';
-import { encodeTimeCursor } from '../admin/list-cursor';
+import { AuditService } from '../audit/audit.service';
+import { encodeTimeCursor } from '../common/http/list-cursor';
 import { conflict, notFound } from '../common/api-error';
 import { EventRepository } from './event.repository';
 import { SyncStatus } from './sync.entity';

@@ -11,7 +11,7 @@ import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { MetricsService } from '../observability/metrics.service';
-import { validatePayload } from '../webhook/meeting-payload.schema';
+import { validatePayload } from '../meeting/meeting-payload.schema';
 import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
 import { planNote, planVisibility } from './note-plan';
 import { decideRetry } from './retry-policy';

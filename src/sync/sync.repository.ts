@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { cursorTimestampSql, decodeTimeCursor } from '../admin/list-cursor';
+import { cursorTimestampSql, decodeTimeCursor } from '../common/http/list-cursor';
 import { MetricsService, type QueueReading } from '../observability/metrics.service';
 import { rowsOf } from '../database/query-rows';
 import { StatementBatcher } from '../database/statement-batcher';

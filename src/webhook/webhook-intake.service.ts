@@ -4,7 +4,7 @@ import { ApiError, isDataException, isDatabaseUnavailable } from '../common/api-
 import type { AccessLogFacts } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
 import { EventStoreRepository, type StoreEventResult } from './event-store.repository';
-import { MEETING_COMPLETED, validateEnvelope, validatePayload } from './meeting-payload.schema';
+import { MEETING_COMPLETED, validateEnvelope, validatePayload } from '../meeting/meeting-payload.schema';
 import { Headers } from './signature/signature-verifier';
 import { WebhookSignatureService } from './signature/webhook-signature.service';
 
