@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, decodeTimeCursor } from '../common/http/list-cursor';
 import { MetricsService, type QueueReading } from '../observability/metrics.service';
-import { rowsOf } from '../database/query-rows';
+import { rowsOf } from '../common/query-rows';
 import { StatementBatcher } from '../database/statement-batcher';
 import { isDatabaseUnavailable } from '../common/api-error';
 import { routedConnectionSql } from './event-routing';
