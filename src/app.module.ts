@@ -4,13 +4,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
-import { AdminAuthGuard } from './admin/admin-auth.guard';
 import { AdminModule } from './admin/admin.module';
-import { AtsModule } from './ats/ats.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
-import { ConnectionsModule } from './connections/connections.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { accessLogOptions, HOOK_LOGGED_ROUTES } from './observability/access-log';
+import { AuditModule } from './audit/audit.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { SyncModule } from './sync/sync.module';
@@ -24,14 +22,15 @@ export interface AppModuleOptions {
   logDestination?: DestinationStream;
 }
 
+/** The parsed configuration, for every module (one of the two global modules, with the database). */
 @Global()
 @Module({})
-class CoreModule {
+class ConfigCoreModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
-      module: CoreModule,
-      providers: [{ provide: APP_CONFIG, useValue: options.config }, AdminAuthGuard],
-      exports: [APP_CONFIG, AdminAuthGuard],
+      module: ConfigCoreModule,
+      providers: [{ provide: APP_CONFIG, useValue: options.config }],
+      exports: [APP_CONFIG],
     };
   }
 }
@@ -45,7 +44,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => config] }),
-        CoreModule.forRoot(options),
+        ConfigCoreModule.forRoot(options),
         LoggerModule.forRoot({
           // nestjs-pino's default route, `{/*splat}`, matches no request on this Fastify adapter, which left
           // every request unlogged and without its request-scoped logger; `{*splat}` matches them all.
@@ -53,10 +52,10 @@ export class AppModule {
           exclude: HOOK_LOGGED_ROUTES,
           pinoHttp: withDestination(options.logDestination, accessLogOptions(config.LOG_LEVEL)),
         }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, config.DB_POOL_SIZE), migrationsRun: true }),
+        // Each module registers the entities of the tables it owns.
+        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, config.DB_POOL_SIZE), autoLoadEntities: true, migrationsRun: true }),
         ObservabilityModule,
-        AtsModule,
-        ConnectionsModule,
+        AuditModule,
         WebhookModule,
         SyncModule,
         SchedulerModule,

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { BENCH_ACCOUNT } from './bench-webhooks';
+import { NOTIFY_SQL } from '../../src/sync/sync.repository';
 
 /**
  * Stores events and their pending syncs directly, as intake would have, in one transaction: the drain
@@ -25,5 +26,5 @@ export async function insertPendingSyncs(
       ]);
     }
   });
-  await dataSource.query(`SELECT pg_notify('debrief_syncs', '')`);
+  await dataSource.query(NOTIFY_SQL);
 }

@@ -16,13 +16,7 @@ const problem = z.object({ path: z.string(), message: z.string() });
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
 
-export const errorBodySchema = z
-  .object({
-    code: z.string().describe('Stable machine-readable code, e.g. INVALID_REQUEST, NOT_FOUND, READ_ONLY_TOKEN'),
-    message: z.string(),
-    details: z.unknown().optional().describe('For 400: a list of `{ path, message }`, path as a JSON path'),
-  })
-  .describe('Every error answer');
+export { errorBodySchema } from '../common/http/error-body.schema';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Connections

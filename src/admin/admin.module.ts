@@ -1,19 +1,23 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AtsModule } from '../ats/ats.module';
+import { AuditModule } from '../audit/audit.module';
+import { ConnectionsModule } from '../connections/connections.module';
+import { MappingModule } from '../mapping/mapping.module';
+import { MatchingModule } from '../matching/matching.module';
 import { SyncModule } from '../sync/sync.module';
 import { AuditController } from './audit.controller';
-import { AuditService } from './audit.service';
 import { ConnectionAdminController } from './connection-admin.controller';
 import { ConnectionPreviewService } from './connection-preview.service';
 import { ConnectionTestService } from './connection-test.service';
+import { ConnectionsController } from './connections.controller';
 import { MappingAdminService } from './mapping-admin.service';
 import { ResyncController } from './resync.controller';
+import { SyncsAdminController } from './syncs-admin.controller';
 
-/** Operator routes beyond connection CRUD and syncs; AuditService is global so every admin change can record itself. */
-@Global()
+/** The operator routes: connections, mappings, preview, connection tests, syncs, events and resync. Owns no table. */
 @Module({
-  imports: [SyncModule],
-  controllers: [ConnectionAdminController, ResyncController, AuditController],
-  providers: [AuditService, MappingAdminService, ConnectionPreviewService, ConnectionTestService],
-  exports: [AuditService],
+  imports: [AtsModule, AuditModule, ConnectionsModule, MappingModule, MatchingModule, SyncModule],
+  controllers: [AuditController, ConnectionsController, ConnectionAdminController, SyncsAdminController, ResyncController],
+  providers: [MappingAdminService, ConnectionPreviewService, ConnectionTestService],
 })
 export class AdminModule {}

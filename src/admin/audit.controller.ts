@@ -1,10 +1,10 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseWith } from '../common/zod-body';
+import { parseWith } from '../common/http/zod-body';
 import { auditPageSchema, listAuditQuery } from './admin-api.schemas';
-import { AdminAuthGuard } from './admin-auth.guard';
-import { AuditService } from './audit.service';
-import { ApiAdminRoute, ApiErrors, ApiZodQuery, ApiZodResponse } from './openapi.decorators';
+import { AdminAuthGuard } from '../common/http/admin-auth.guard';
+import { AuditService } from '../audit/audit.service';
+import { ApiAdminRoute, ApiErrors, ApiZodQuery, ApiZodResponse } from '../common/http/openapi.decorators';
 
 @ApiTags('admin: audit')
 @UseGuards(AdminAuthGuard)

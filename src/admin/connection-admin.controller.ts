@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '../common/api-error';
-import { parseWith } from '../common/zod-body';
+import { parseWith } from '../common/http/zod-body';
 import { fieldMappingSchema } from '../mapping/field-mapping.schema';
 import {
   connectionTestResponseSchema,
@@ -9,12 +9,12 @@ import {
   previewRequestSchema,
   previewResponseSchema,
 } from './admin-api.schemas';
-import { actorOf } from './admin-actor';
-import { AdminAuthGuard, AdminRequest, ReadOnlyAllowed } from './admin-auth.guard';
+import { actorOf } from '../common/http/admin-actor';
+import { AdminAuthGuard, AdminRequest, ReadOnlyAllowed } from '../common/http/admin-auth.guard';
 import { ConnectionPreviewService } from './connection-preview.service';
 import { ConnectionTestService } from './connection-test.service';
 import { MappingAdminService } from './mapping-admin.service';
-import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodResponse } from './openapi.decorators';
+import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodResponse } from '../common/http/openapi.decorators';
 
 /** A connection's field mapping, previews of its notes, and its credential check. */
 @ApiTags('admin: connections')

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AtsCapabilities } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { ApiError, badRequest, conflict, notFound } from '../common/api-error';
@@ -9,15 +8,16 @@ import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
 import type { FieldMapping } from '../mapping/field-mapping.schema';
 import { validateMappingFor } from '../mapping/field-mapping.validation';
-import { renderNote } from '../mapping/note-renderer';
-import { decideVisibility, type VisibilityDecision } from '../mapping/private-meeting.policy';
+import type { VisibilityDecision } from '../mapping/private-meeting.policy';
 import { CandidateFinderService } from '../matching/candidate-finder.service';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
-import { referenceMarker } from '../sync/sync-pipeline.service';
-import { toJsonPath, validatePayload } from '../webhook/meeting-payload.schema';
+import { EventRepository } from '../sync/event.repository';
+import { planNote } from '../sync/note-plan';
+import { SyncRepository } from '../sync/sync.repository';
+import { toJsonPath, validatePayload } from '../meeting/meeting-payload.schema';
 import type { z } from 'zod';
 import type { previewRequestSchema, previewResponseSchema } from './admin-api.schemas';
 
@@ -34,7 +34,8 @@ export class ConnectionPreviewService {
   private readonly fetcher: ActionItemsFetcher;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: EventRepository,
+    private readonly syncs: SyncRepository,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
@@ -55,8 +56,7 @@ export class ConnectionPreviewService {
     const { mapping, mappingVersion, mappingSource } = await this.mappingFor(connection, adapter.capabilities, request.mapping);
     const notes: string[] = [];
 
-    const routing = routingOf(connection, meeting);
-    const decision = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
+    const routing = await this.routingOf(connection, meeting);
     const sync = request.eventId !== undefined ? await this.existingSync(request.eventId, connection.id) : null;
     const match = sync?.resolution ? resolvedMatch(sync.resolution) : await this.directoryMatch(connection, meeting);
     if (match.source === 'directory' && match.decision !== 'matched' && adapter.capabilities.search.length > 0) {
@@ -71,35 +71,37 @@ export class ConnectionPreviewService {
       notes.push('action items were not fetched (send "fetchActionItems": true to fetch them as a sync would)');
     }
 
-    const marker = referenceMarker(meeting.eventId, sync?.id ?? 'preview');
+    const matched = match.decision === 'matched' || match.decision === 'resolved';
+    const plan = planNote(
+      meeting,
+      { capabilities: adapter.capabilities, syncId: sync?.id ?? null },
+      mapping,
+      { candidate: matched && match.candidateId ? { externalId: match.candidateId } : null, decision: match.decision },
+      actionItems,
+    );
+    const decision = plan.visibility;
     if (!sync) notes.push('the reference marker ends with the sync id a real sync gets; "preview" stands in for it');
 
-    let note: PreviewResponse['note'] = null;
-    if (decision.action === 'post') {
-      const rendered = renderNote(meeting, actionItems, mapping, { referenceMarker: marker, omitLinks: decision.omitLinks });
-      note = {
-        title: rendered.title,
-        text: rendered.text,
-        html: rendered.html,
-        format: adapter.capabilities.richText ? 'html' : 'text',
-        visibility: decision.visibility,
-        referenceMarker: marker,
-        author:
-          mapping.author.strategy === 'fixed'
-            ? { strategy: 'fixed', userId: mapping.author.userId }
-            : { strategy: 'owner', name: meeting.meeting.ownerName, email: meeting.meeting.ownerEmail },
-      };
-    }
+    const note: PreviewResponse['note'] = plan.note
+      ? {
+          title: plan.note.rendered.title,
+          text: plan.note.rendered.text,
+          html: plan.note.rendered.html,
+          format: adapter.capabilities.richText ? 'html' : 'text',
+          visibility: plan.note.draft.visibility,
+          referenceMarker: plan.referenceMarker,
+          author: plan.author,
+        }
+      : null;
     if (!connection.enabled) notes.push('the connection is disabled: a sync would be skipped');
 
-    const matched = match.decision === 'matched' || match.decision === 'resolved';
     return {
       connectionId: connection.id,
       provider: connection.provider,
       eventId: meeting.eventId,
       mappingVersion,
       mappingSource,
-      wouldPost: connection.enabled && routing.routed && decision.action === 'post' && matched,
+      wouldPost: connection.enabled && routing.routed && plan.outcome === 'post',
       routing,
       visibility: visibilityView(decision),
       match,
@@ -110,15 +112,12 @@ export class ConnectionPreviewService {
   }
 
   private async storedMeeting(eventId: string): Promise<MeetingCompleted> {
-    const rows: Array<{ raw_body: string | null }> = await this.dataSource.query(
-      `SELECT raw_body FROM webhook_events WHERE id = $1`,
-      [eventId],
-    );
-    if (rows.length === 0) throw notFound('event');
-    if (rows[0].raw_body === null) throw conflict('the event payload was purged by retention; preview a payload instead');
+    const event = await this.events.find(eventId);
+    if (!event) throw notFound('event');
+    if (event.raw_body === null) throw conflict('the event payload was purged by retention; preview a payload instead');
     let body: unknown;
     try {
-      body = JSON.parse(rows[0].raw_body);
+      body = JSON.parse(event.raw_body);
     } catch {
       throw conflict('the stored event body is not JSON');
     }
@@ -141,13 +140,20 @@ export class ConnectionPreviewService {
     };
   }
 
-  private async existingSync(eventId: string, connectionId: string) {
-    const rows: Array<{ id: string; resolution: { candidateId: string; by: string; at: string } | null }> =
-      await this.dataSource.query(`SELECT id, resolution FROM syncs WHERE event_id = $1 AND connection_id = $2`, [
-        eventId,
-        connectionId,
-      ]);
-    return rows[0] ?? null;
+  private existingSync(eventId: string, connectionId: string) {
+    return this.syncs.findFor(eventId, connectionId);
+  }
+
+  /** Intake's routing rule (asked of the database, where it is written), with the reason in words. */
+  private async routingOf(connection: ConnectionEntity, meeting: MeetingCompleted): Promise<{ routed: boolean; reason: string }> {
+    const rule = await this.events.routing(connection.id, meeting.accountId, meeting.teamId);
+    if (rule?.routed) {
+      return { routed: true, reason: connection.teamId === null ? 'same account (the connection covers every team)' : 'same account and team' };
+    }
+    if (!rule?.sameAccount) {
+      return { routed: false, reason: `the meeting belongs to account ${meeting.accountId}, the connection to ${connection.accountId}` };
+    }
+    return { routed: false, reason: `the connection is for team ${connection.teamId}, the meeting's team is ${meeting.teamId ?? 'none'}` };
   }
 
   /** What the worker would decide from the directory (the same guards; no live ATS search from a preview). */
@@ -201,17 +207,6 @@ function parsedMeeting(payload: unknown): MeetingCompleted {
     );
   }
   return normaliseMeeting(validation.payload);
-}
-
-/** Mirrors intake's routing: same account, and the connection's team (if it has one) equals the meeting's. */
-function routingOf(connection: ConnectionEntity, meeting: MeetingCompleted): { routed: boolean; reason: string } {
-  if (connection.accountId !== meeting.accountId) {
-    return { routed: false, reason: `the meeting belongs to account ${meeting.accountId}, the connection to ${connection.accountId}` };
-  }
-  if (connection.teamId !== null && connection.teamId !== meeting.teamId) {
-    return { routed: false, reason: `the connection is for team ${connection.teamId}, the meeting's team is ${meeting.teamId ?? 'none'}` };
-  }
-  return { routed: true, reason: connection.teamId === null ? 'same account (the connection covers every team)' : 'same account and team' };
 }
 
 function resolvedMatch(resolution: { candidateId: string; by: string; at: string }): PreviewResponse['match'] {

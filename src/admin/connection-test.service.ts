@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsContext, ConnectionCheck } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { isAtsError } from '../ats/ats-error';
 import { ConnectionsService } from '../connections/connections.service';
-import { SyncStateService } from '../sync/sync-state.service';
-import { AuditService } from './audit.service';
+import { codesWhere } from '../sync/failure-policy';
+import { SyncRepository } from '../sync/sync.repository';
+import { AuditService } from '../audit/audit.service';
 
 /** Failures a working connection fixes: re-armed when a test passes. */
-export const REARM_ON_PASS = ['AUTH_FAILED', 'PERMISSION_DENIED', 'TEMPORARY'] as const;
+export const REARM_ON_PASS = codesWhere('rearmOnTestPass');
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -40,10 +40,9 @@ export class ConnectionTestService {
   private readonly logger = new Logger(ConnectionTestService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
-    private readonly state: SyncStateService,
+    private readonly state: SyncRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -63,11 +62,7 @@ export class ConnectionTestService {
     const ok = checks.every((c) => c.ok);
     let rearmed: string[] = [];
     if (ok && connection.enabled) {
-      const rows: Array<{ id: string }> = await this.dataSource.query(
-        `SELECT id FROM syncs WHERE connection_id = $1 AND status = 'failed' AND last_error_code = ANY($2::text[]) ORDER BY created_at, id`,
-        [connection.id, REARM_ON_PASS],
-      );
-      rearmed = await this.state.rearm(rows.map((r) => r.id), ['failed']);
+      rearmed = await this.state.rearm(await this.state.failedWith(connection.id, REARM_ON_PASS), ['failed']);
     }
     await this.audit.record({
       actor,

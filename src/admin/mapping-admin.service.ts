@@ -6,7 +6,7 @@ import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
 import type { FieldMapping } from '../mapping/field-mapping.schema';
 import { type MappingProblem, validateMappingFor } from '../mapping/field-mapping.validation';
-import { AuditService } from './audit.service';
+import { AuditService } from '../audit/audit.service';
 
 export interface MappingView {
   version: number;

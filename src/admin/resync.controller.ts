@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseWith } from '../common/zod-body';
+import { parseWith } from '../common/http/zod-body';
 import { SyncAdminService } from '../sync/sync-admin.service';
 import { resyncRequestSchema, resyncResponseSchema } from './admin-api.schemas';
-import { AdminAuthGuard, AdminRequest } from './admin-auth.guard';
-import { actorOf } from './admin-actor';
-import { ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodResponse } from './openapi.decorators';
+import { AdminAuthGuard, AdminRequest } from '../common/http/admin-auth.guard';
+import { actorOf } from '../common/http/admin-actor';
+import { ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodResponse } from '../common/http/openapi.decorators';
 
 @ApiTags('admin: syncs')
 @UseGuards(AdminAuthGuard)

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { parseWith } from '../common/zod-body';
+import { parseWith } from '../common/http/zod-body';
 import { SyncAdminService } from '../sync/sync-admin.service';
 import {
   eventViewSchema,
@@ -10,9 +10,9 @@ import {
   syncDetailSchema,
   syncPageSchema,
 } from './admin-api.schemas';
-import { actorOf } from './admin-actor';
-import { AdminAuthGuard, AdminRequest } from './admin-auth.guard';
-import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from './openapi.decorators';
+import { actorOf } from '../common/http/admin-actor';
+import { AdminAuthGuard, AdminRequest } from '../common/http/admin-auth.guard';
+import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/http/openapi.decorators';
 
 export { listSyncsQuery, resolveSyncSchema };
 

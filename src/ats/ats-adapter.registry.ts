@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ATS_ADAPTERS, AtsAdapter } from './ats-adapter.port';
+import { AtsError } from './ats-error';
 
 /** Resolves an adapter by provider key; adding a provider means adding it to the ATS module's list. */
 @Injectable()
@@ -16,7 +17,8 @@ export class AtsAdapterRegistry {
 
   get(provider: string): AtsAdapter {
     const adapter = this.byProvider.get(provider);
-    if (!adapter) throw new Error(`no ATS adapter for provider "${provider}"`);
+    // A connection naming a provider this build lacks is a configuration fault: retrying cannot fix it.
+    if (!adapter) throw new AtsError('CONFIGURATION', `no ATS adapter for provider "${provider}"`);
     return adapter;
   }
 

@@ -1,6 +1,6 @@
 /**
- * Every failure an adapter reports is an AtsError with one of these codes. `sync/retry-policy.ts` is the one
- * place that decides what each code means for the sync (retry, back off, fail).
+ * Every failure an adapter reports is an AtsError with one of these codes. The failure table in
+ * `sync/failure-policy.ts` is the one place that decides what each code means for a sync.
  */
 export const ATS_ERROR_CODES = [
   'RATE_LIMITED',

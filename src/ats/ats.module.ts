@@ -1,10 +1,12 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ATS_ADAPTERS, AtsAdapter } from './ats-adapter.port';
 import { AtsAdapterRegistry } from './ats-adapter.registry';
 import { AshbyAdapter } from './adapters/ashby/ashby.adapter';
 import { BullhornAdapter } from './adapters/bullhorn/bullhorn.adapter';
 import { GreenhouseAdapter } from './adapters/greenhouse/greenhouse.adapter';
 import { LeverAdapter } from './adapters/lever/lever.adapter';
+import { SandboxNoteEntity } from './adapters/sandbox/sandbox-note.entity';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
 import { WorkableAdapter } from './adapters/workable/workable.adapter';
 import { RateSlotStore } from './rate-limit/rate-slot.store';
@@ -12,8 +14,9 @@ import { RateSlotStore } from './rate-limit/rate-slot.store';
 /** Every provider Debrief can post to. Adding one is adding its adapter here. */
 const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter];
 
-@Global()
+/** The adapters and their registry; owns `ats_rate_slots` (rate schedule) and `sandbox_notes`. */
 @Module({
+  imports: [TypeOrmModule.forFeature([SandboxNoteEntity])],
   providers: [
     // Every adapter's requests are metered against the per-connection schedule all instances share.
     RateSlotStore,

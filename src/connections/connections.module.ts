@@ -1,14 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AtsModule } from '../ats/ats.module';
+import { AuditModule } from '../audit/audit.module';
 import { ConnectionEntity } from './connection.entity';
-import { ConnectionsController } from './connections.controller';
 import { ConnectionsService } from './connections.service';
 import { credentialsCipherProvider } from './encryption-key.provider';
 
-@Global()
+/** Connections (table `connections`), their encrypted credentials and the context an adapter call needs. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConnectionEntity])],
-  controllers: [ConnectionsController],
+  imports: [TypeOrmModule.forFeature([ConnectionEntity]), AtsModule, AuditModule],
   providers: [credentialsCipherProvider, ConnectionsService],
   exports: [ConnectionsService],
 })

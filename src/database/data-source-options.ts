@@ -1,13 +1,15 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from './entities';
 
-/** One definition shared by the app, the migration script and the tests. `synchronize` is never on. */
+/**
+ * One definition shared by the app, the migration script and the tests. `synchronize` is never on. No entities
+ * here: the app registers each with the module that owns its table (`autoLoadEntities`); scripts use SQL.
+ */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,5 +1,5 @@
 import type { AtsCapabilities } from '../ats/ats-adapter.port';
-import { toJsonPath } from '../webhook/meeting-payload.schema';
+import { toJsonPath } from '../meeting/meeting-payload.schema';
 import { type FieldMapping, fieldMappingSchema } from './field-mapping.schema';
 
 /** A problem with a mapping document, located by JSON path (`$.databaseNotes.fields.Summary`). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MeetingPayload, validatePayload } from '../webhook/meeting-payload.schema';
+import { MeetingPayload, validatePayload } from './meeting-payload.schema';
 import { normaliseMeeting } from './normalise-meeting';
 
 const sample = (): Record<string, any> =>

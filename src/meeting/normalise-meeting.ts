@@ -1,4 +1,4 @@
-import type { MeetingPayload } from '../webhook/meeting-payload.schema';
+import type { MeetingPayload } from './meeting-payload.schema';
 import type { MeetingCompleted } from './meeting-completed.model';
 
 /** NUL is valid in JSON strings but Postgres stores it in neither text nor jsonb, where every later step writes. */

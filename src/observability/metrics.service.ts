@@ -1,25 +1,26 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DataSource } from 'typeorm';
 
 /** A scrape never waits longer than this for the database: the gauges keep their last values instead. */
 const QUEUE_READING_TIMEOUT_MS = 1000;
 
-interface QueueReading {
+export interface QueueReading {
   due: number;
   oldestDueAgeSeconds: number;
 }
 
 /**
  * Prometheus metrics. One registry per app instance, so tests can run several apps in one process.
- * The queue gauges are read from the syncs table when scraped (one query on the partial index of pending
- * syncs, shared by both gauges of a scrape), so every instance reports the queue of the whole database.
+ * The queue gauges are read when scraped through the reader the syncs' owner registers (one query on the
+ * partial index of pending syncs, shared by both gauges of a scrape), so every instance reports the queue of
+ * the whole database, and metrics need not know the syncs table.
  */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
   /** The reading under way: both gauges of a scrape (and concurrent scrapes) share one query. */
   private reading: Promise<QueueReading | null> | null = null;
+  private queueReader: (() => Promise<QueueReading>) | null = null;
   private readonly webhooks = new Counter({
     name: 'debrief_webhooks_received_total',
     help: 'Webhooks received, by outcome',
@@ -42,7 +43,7 @@ export class MetricsService {
   readonly queueDepth: Gauge;
   readonly oldestDueAge: Gauge;
 
-  constructor(@Optional() private readonly dataSource?: DataSource) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'debrief_' });
     const metrics = this;
     this.queueDepth = new Gauge({
@@ -77,17 +78,17 @@ export class MetricsService {
     this.atsRequests.observe({ provider, operation, outcome }, seconds);
   }
 
+  /** Where the queue gauges come from; registered by the owner of the syncs table. */
+  readQueueWith(reader: () => Promise<QueueReading>): void {
+    this.queueReader = reader;
+  }
+
   /** The queue as the database sees it; null (gauges unchanged) when it cannot be read in time. */
   private readQueue(): Promise<QueueReading | null> {
-    const dataSource = this.dataSource;
-    if (!dataSource?.isInitialized) return Promise.resolve(null);
+    const reader = this.queueReader;
+    if (!reader) return Promise.resolve(null);
     if (this.reading) return this.reading;
-    const query = dataSource
-      .query(
-        `SELECT count(*)::int AS due, coalesce(extract(epoch FROM now() - min(next_attempt_at)), 0)::float AS oldest
-         FROM syncs WHERE status = 'pending' AND next_attempt_at <= now()`,
-      )
-      .then((rows: Array<{ due: number; oldest: number }>) => ({ due: rows[0].due, oldestDueAgeSeconds: Math.max(0, rows[0].oldest) }));
+    const query = reader();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), QUEUE_READING_TIMEOUT_MS);

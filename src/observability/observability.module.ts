@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { MetricsService } from './metrics.service';
 
-@Global()
+/** Health, readiness and Prometheus metrics; owns no table (the queue gauges are read through the syncs' owner). */
 @Module({
   imports: [TerminusModule],
   controllers: [HealthController],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../database/query-rows';
+import { rowsOf } from '../common/query-rows';
 
 export type JobTrigger = 'schedule' | 'manual';
 export type JobOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AdminAuthGuard } from '../admin/admin-auth.guard';
+import { AdminAuthGuard } from '../common/http/admin-auth.guard';
 import { ApiError, notFound } from '../common/api-error';
 import { JobRunnerService } from './job-runner.service';
 

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AtsModule } from '../ats/ats.module';
+import { ConnectionsModule } from '../connections/connections.module';
+import { MatchingModule } from '../matching/matching.module';
 import { SyncModule } from '../sync/sync.module';
 import { DirectoryRefreshStateRepository } from './directory/directory-refresh-state.repository';
 import { DirectoryRefreshService } from './directory/directory-refresh.service';
@@ -16,8 +19,9 @@ import { SCHEDULED_JOBS, ScheduledJob } from './scheduled-job';
 /** Every scheduled job, in the order GET /admin/jobs lists them. Adding one is adding it here. */
 const JOBS = [StaleLeaseSweeperJob, RematchJob, RecoveryJob, DirectoryRefreshJob, DirectoryFullRefreshJob, RetentionJob];
 
+/** The scheduled jobs and their admin routes; owns `job_runs` and `directory_refresh_state`. */
 @Module({
-  imports: [ScheduleModule.forRoot(), SyncModule],
+  imports: [ScheduleModule.forRoot(), AtsModule, ConnectionsModule, MatchingModule, SyncModule],
   controllers: [JobsAdminController],
   providers: [
     ...JOBS,

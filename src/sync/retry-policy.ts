@@ -1,4 +1,4 @@
-import type { AtsErrorCode } from '../ats/ats-error';
+import { FAILURE_POLICY, isSyncErrorCode } from './failure-policy';
 
 export interface RetrySettings {
   maxAttempts: number;
@@ -8,14 +8,10 @@ export interface RetrySettings {
 
 export type RetryDecision = { action: 'retry'; delaySeconds: number; reason: string } | { action: 'fail'; reason: string };
 
-/** Codes worth another try: the ATS (or the network) may answer differently later. */
-const RETRYABLE: ReadonlySet<string> = new Set<AtsErrorCode | 'INTERNAL'>(['RATE_LIMITED', 'TEMPORARY', 'INTERNAL']);
-
 /**
- * The one place that maps an error code to what happens to the sync. Exponential backoff with full
+ * What happens to the sync after a failed attempt. Whether a code is worth another try is the failure
+ * table's answer (`failure-policy.ts`); a code it does not know fails at once. Exponential backoff with full
  * jitter, never less than what the ATS asked for (Retry-After), capped; after `maxAttempts`, fail.
- * Authentication, permission, not-found and invalid-request errors fail at once: retrying cannot fix
- * them (the recovery job re-arms auth failures once the connection works again).
  */
 export function decideRetry(
   code: string,
@@ -24,7 +20,7 @@ export function decideRetry(
   retryAfterSeconds: number | null = null,
   random: () => number = Math.random,
 ): RetryDecision {
-  if (!RETRYABLE.has(code)) return { action: 'fail', reason: `${code} is not retryable` };
+  if (!isSyncErrorCode(code) || !FAILURE_POLICY[code].retryNow) return { action: 'fail', reason: `${code} is not retryable` };
   if (attemptsSoFar >= settings.maxAttempts) {
     return { action: 'fail', reason: `gave up after ${attemptsSoFar} attempts` };
   }

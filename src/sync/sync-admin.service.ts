@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AuditService } from '../admin/audit.service';
-import { cursorTimestampSql, decodeTimeCursor, encodeTimeCursor } from '../admin/list-cursor';
+import { AuditService } from '../audit/audit.service';
+import { encodeTimeCursor } from '../common/http/list-cursor';
 import { conflict, notFound } from '../common/api-error';
-import { SYNC_NOTIFY_CHANNEL } from '../webhook/event-store.repository';
+import { EventRepository } from './event.repository';
 import { SyncStatus } from './sync.entity';
-import { SyncStateService } from './sync-state.service';
+import { SyncRepository } from './sync.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,10 +31,6 @@ export interface ResyncFilter {
 /** Sync ids an answer lists at most; the count is always complete. */
 export const RESYNC_IDS_SHOWN = 100;
 const RESYNC_BATCH = 1000;
-
-const SYNC_COLUMNS = `s.id, s.event_id, s.connection_id, s.status, s.attempts, s.next_attempt_at, s.candidate_id, s.candidate_name,
-  s.match, s.resolution, s.mapping_version, s.visibility, s.visibility_reason, s.action_items_status, s.rendered_note, s.note_ref,
-  s.note_uncertain, s.last_error_code, s.last_error_message, s.created_at, s.updated_at, s.finished_at, s.lease_expires_at`;
 
 export function syncView(r: Record<string, any>, detailed = false) {
   const base = {
@@ -67,42 +62,18 @@ export function syncView(r: Record<string, any>, detailed = false) {
   };
 }
 
-/** What operators read and steer about syncs and events. State changes go through SyncStateService. */
+/** What operators read and steer about syncs and events. State changes go through SyncRepository. */
 @Injectable()
 export class SyncAdminService {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly state: SyncStateService,
+    private readonly state: SyncRepository,
+    private readonly events: EventRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(filter: SyncListFilter) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.status?.length) add('s.status = ANY(?::text[])', filter.status);
-    if (filter.eventId) add('s.event_id = ?', filter.eventId);
-    if (filter.connectionId) {
-      if (!UUID.test(filter.connectionId)) return { items: [], nextCursor: null };
-      add('s.connection_id = ?::uuid', filter.connectionId);
-    }
-    if (filter.from) add('s.created_at >= ?', filter.from);
-    if (filter.to) add('s.created_at < ?', filter.to);
-    if (filter.cursor) {
-      const c = decodeTimeCursor(filter.cursor);
-      params.push(c.timestamp, c.id);
-      where.push(`(s.created_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(filter.limit + 1);
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT ${SYNC_COLUMNS}, ${cursorTimestampSql('s.created_at')} AS cursor_ts FROM syncs s
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY s.created_at DESC, s.id DESC LIMIT $${params.length}`,
-      params,
-    );
+    if (filter.connectionId && !UUID.test(filter.connectionId)) return { items: [], nextCursor: null };
+    const rows = await this.state.page(filter, filter.limit, filter.cursor);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
@@ -113,11 +84,7 @@ export class SyncAdminService {
 
   async get(id: string) {
     const row = await this.row(id);
-    const attempts: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT attempt, worker, started_at, finished_at, outcome, error_code, error_message, detail
-       FROM sync_attempts WHERE sync_id = $1 ORDER BY id`,
-      [id],
-    );
+    const attempts = await this.state.attempts(id);
     return {
       ...syncView(row, true),
       attemptsHistory: attempts.map((a) => ({
@@ -165,29 +132,11 @@ export class SyncAdminService {
   /**
    * Re-arms every sync in `statuses` (of one connection, created in [from, to)). A synced sync is only
    * included when the caller named `synced` (the controller demands includeSynced for that); it is re-armed
-   * uncertain (SyncStateService.rearm), so the pipeline looks for the note's reference marker on the
+   * uncertain (SyncRepository.rearm), so the pipeline looks for the note's reference marker on the
    * candidate before posting and posts again only when that note is gone.
    */
   async resync(filter: ResyncFilter, actor: string) {
-    const where: string[] = ['status = ANY($1::text[])'];
-    const params: unknown[] = [filter.statuses];
-    if (filter.connectionId) {
-      params.push(filter.connectionId);
-      where.push(`connection_id = $${params.length}::uuid`);
-    }
-    if (filter.from) {
-      params.push(filter.from);
-      where.push(`created_at >= $${params.length}`);
-    }
-    if (filter.to) {
-      params.push(filter.to);
-      where.push(`created_at < $${params.length}`);
-    }
-    const selected: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM syncs WHERE ${where.join(' AND ')} ORDER BY created_at, id`,
-      params,
-    );
-    const ids = selected.map((r) => r.id);
+    const ids = await this.state.ids({ status: filter.statuses, connectionId: filter.connectionId, from: filter.from, to: filter.to });
     if (filter.dryRun) {
       return { dryRun: true, matched: ids.length, rearmed: 0, ids: ids.slice(0, RESYNC_IDS_SHOWN), idsTruncated: ids.length > RESYNC_IDS_SHOWN };
     }
@@ -221,17 +170,9 @@ export class SyncAdminService {
   }
 
   async event(id: string) {
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT id, event_type, account_id, team_id, provider_created_at, received_at, status, signature_scheme, raw_body,
-              raw_body_purged_at FROM webhook_events WHERE id = $1`,
-      [id],
-    );
-    if (rows.length === 0) throw notFound('event');
-    const e = rows[0];
-    const syncs: Array<Record<string, any>> = await this.dataSource.query(
-      `SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.event_id = $1 ORDER BY s.created_at, s.id`,
-      [id],
-    );
+    const e = await this.events.find(id);
+    if (!e) throw notFound('event');
+    const syncs = await this.state.ofEvent(id);
     let payload: unknown = null;
     try {
       payload = e.raw_body ? JSON.parse(e.raw_body) : null;
@@ -255,26 +196,18 @@ export class SyncAdminService {
 
   /** Creates the syncs that connections routed today should have for this event; existing ones are kept. */
   async replay(id: string, actor: string) {
-    const rows: Array<Record<string, any>> = await this.dataSource.query(`SELECT id, status, account_id, team_id FROM webhook_events WHERE id = $1`, [id]);
-    if (rows.length === 0) throw notFound('event');
-    const e = rows[0];
+    const e = await this.events.find(id);
+    if (!e) throw notFound('event');
     if (e.status !== 'accepted') throw conflict(`an ${e.status} event has nothing to deliver`);
-    const created: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO syncs (event_id, connection_id)
-       SELECT $1, c.id FROM connections c
-       WHERE c.account_id = $2 AND c.enabled AND c.deleted_at IS NULL AND (c.team_id IS NULL OR c.team_id = $3)
-       ON CONFLICT (event_id, connection_id) DO NOTHING RETURNING id`,
-      [id, e.account_id, e.team_id],
-    );
-    if (created.length > 0) await this.dataSource.query(`SELECT pg_notify('${SYNC_NOTIFY_CHANNEL}', '')`);
-    await this.audit.record({ actor, action: 'event.replay', targetType: 'event', targetId: id, detail: { created: created.length, syncIds: created.map((c) => c.id) } });
-    return { eventId: id, created: created.length, syncIds: created.map((c) => c.id) };
+    const created = await this.state.createRouted(id, e.account_id, e.team_id);
+    await this.audit.record({ actor, action: 'event.replay', targetType: 'event', targetId: id, detail: { created: created.length, syncIds: created } });
+    return { eventId: id, created: created.length, syncIds: created };
   }
 
   private async row(id: string): Promise<Record<string, any>> {
     if (!UUID.test(id)) throw notFound('sync');
-    const rows = await this.dataSource.query(`SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.id = $1`, [id]);
-    if (rows.length === 0) throw notFound('sync');
-    return rows[0];
+    const row = await this.state.row(id);
+    if (!row) throw notFound('sync');
+    return row;
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsCandidate, AtsContext, CreatedNote, NoteDraft } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { AtsError, isAtsError } from '../ats/ats-error';
@@ -8,45 +7,42 @@ import { postNoteOnce } from '../ats/kit/note-poster';
 import { AppConfig, InjectConfig } from '../config/app-config';
 import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
-import { renderNote } from '../mapping/note-renderer';
-import { decideVisibility } from '../mapping/private-meeting.policy';
 import { CandidateFinderService } from '../matching/candidate-finder.service';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { MetricsService } from '../observability/metrics.service';
-import { validatePayload } from '../webhook/meeting-payload.schema';
+import { validatePayload } from '../meeting/meeting-payload.schema';
+import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
+import { planNote, planVisibility } from './note-plan';
 import { decideRetry } from './retry-policy';
-import { SyncInputs, SyncInputsRepository } from './sync-inputs.repository';
-import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from './sync-state.service';
+import { SyncInputs, EventRepository } from './event.repository';
+import { AttemptRecord, ClaimedSync, SyncPatch, SyncRepository } from './sync.repository';
 
 /** A failure that is not the ATS's: bad stored data or configuration. Fails the sync at once. */
 class SyncFailure extends Error {
   constructor(
-    readonly code: string,
+    readonly code: PipelineErrorCode,
     message: string,
   ) {
     super(message);
   }
 }
 
-/** The marker every note carries, so that it can be found again: it names the event and the sync. */
-export function referenceMarker(eventId: string, syncId: string): string {
-  return `debrief:${eventId}:${syncId.slice(0, 8)}`;
-}
+export { referenceMarker } from './note-plan';
 
 /**
- * One attempt at one sync: normalise → private-meeting policy → match → render → post → record.
- * Every outcome, including failures, ends in SyncStateService.finish with the attempt's history.
+ * One attempt at one sync: load (event, connection, mapping; then the match and the action items) → plan the
+ * note (`planNote`, shared with preview) → post → record.
+ * Every outcome, including failures, ends in SyncRepository.finish with the attempt's history.
  */
 @Injectable()
 export class SyncPipelineService {
   private readonly fetcher: ActionItemsFetcher;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly state: SyncStateService,
-    private readonly inputs: SyncInputsRepository,
+    private readonly state: SyncRepository,
+    private readonly inputs: EventRepository,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
@@ -80,7 +76,8 @@ export class SyncPipelineService {
       const adapter = this.registry.get(connection.provider);
       const { version, mapping } = this.mappings.fromStored(connection.id, inputs.mapping);
 
-      const visibility = decideVisibility(meeting.meeting.isPrivate, mapping, adapter.capabilities);
+      const planned = { capabilities: adapter.capabilities, syncId: sync.id };
+      const visibility = planVisibility(meeting, planned, mapping);
       if (visibility.action === 'skip') {
         return this.end(sync, startedAt, { status: 'skipped', mappingVersion: version, visibilityReason: visibility.reason }, 'skipped', log);
       }
@@ -98,23 +95,10 @@ export class SyncPipelineService {
       }
 
       const actionItems = await this.fetcher.fetch(meeting.assets.actionItemsUrl);
-      const marker = referenceMarker(meeting.eventId, sync.id);
-      const rendered = renderNote(meeting, actionItems, mapping, { referenceMarker: marker, omitLinks: visibility.omitLinks });
-      const draft: NoteDraft = {
-        title: rendered.title,
-        text: rendered.text,
-        html: rendered.html,
-        visibility: visibility.visibility,
-        referenceMarker: marker,
-        idempotencyKey: `debrief-${sync.id}`,
-        author:
-          mapping.author.strategy === 'owner'
-            ? { name: meeting.meeting.ownerName, email: meeting.meeting.ownerEmail }
-            : { name: null, email: null },
-        meetingStartedAt: meeting.meeting.startTime ? new Date(meeting.meeting.startTime) : null,
-      };
+      const plan = planNote(meeting, planned, mapping, { candidate: target.candidate, decision: String(target.match.decision) }, actionItems);
+      const { rendered, draft } = plan.note!;
       const postCtx: AtsContext =
-        mapping.author.strategy === 'fixed' ? { ...ctx, settings: { ...ctx.settings, userId: mapping.author.userId } } : ctx;
+        plan.author.strategy === 'fixed' ? { ...ctx, settings: { ...ctx.settings, userId: plan.author.userId } } : ctx;
 
       const created = await this.post(adapter, postCtx, target.candidate, draft, sync.noteUncertain);
       return this.end(
@@ -182,8 +166,7 @@ export class SyncPipelineService {
 
   /** What the matcher decided before an operator stepped in (kept through later attempts of the resolved sync). */
   private async matcherOutcome(syncId: string): Promise<Record<string, unknown> | null> {
-    const rows: Array<{ match: Record<string, unknown> | null }> = await this.dataSource.query(`SELECT match FROM syncs WHERE id = $1`, [syncId]);
-    const match = rows[0]?.match ?? null;
+    const match = await this.state.matchOf(syncId);
     if (match?.decision === 'resolved') return (match.review as Record<string, unknown> | undefined) ?? null;
     return match;
   }
@@ -203,7 +186,7 @@ export class SyncPipelineService {
   }
 
   private async fail(sync: ClaimedSync, startedAt: Date, err: unknown, provider: string, log: PinoLogger['logger']) {
-    const code = isAtsError(err) || err instanceof SyncFailure ? err.code : 'INTERNAL';
+    const code: SyncErrorCode = isAtsError(err) || err instanceof SyncFailure ? err.code : 'INTERNAL';
     const message = err instanceof Error ? err.message : String(err);
     const retryAfter = isAtsError(err) ? err.retryAfterSeconds : null;
     const uncertain = sync.noteUncertain || (isAtsError(err) && err.uncertain);

@@ -5,9 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '../config/app-config';
-import { SYNC_NOTIFY_CHANNEL } from '../webhook/event-store.repository';
 import { SyncPipelineService } from './sync-pipeline.service';
-import { ClaimedSync, SyncStateService } from './sync-state.service';
+import { ClaimedSync, SYNC_NOTIFY_CHANNEL, SyncRepository } from './sync.repository';
 
 /**
  * Runs due syncs, up to WORKER_CONCURRENCY at a time. New rows wake it at once through LISTEN/NOTIFY;
@@ -24,7 +23,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   private loop: Promise<void> | null = null;
 
   constructor(
-    private readonly state: SyncStateService,
+    private readonly state: SyncRepository,
     private readonly pipeline: SyncPipelineService,
     private readonly dataSource: DataSource,
     private readonly logger: PinoLogger,

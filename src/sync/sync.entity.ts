@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 export const SYNC_STATUSES = ['pending', 'processing', 'synced', 'unmatched', 'needs_review', 'skipped', 'failed'] as const;
 export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
-/** One (event, connection) delivery. This table is the work queue; only SyncStateService changes its state. */
+/** One (event, connection) delivery. This table is the work queue; only SyncRepository changes its state. */
 @Entity('syncs')
 export class SyncEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;

@@ -1,17 +1,34 @@
 import { Module } from '@nestjs/common';
-import { FieldMappingRepository } from '../mapping/field-mapping.repository';
-import { CandidateDirectoryRepository } from '../matching/candidate-directory.repository';
-import { CandidateFinderService } from '../matching/candidate-finder.service';
-import { SyncsAdminController } from '../admin/syncs-admin.controller';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AtsModule } from '../ats/ats.module';
+import { AuditModule } from '../audit/audit.module';
+import { ConnectionsModule } from '../connections/connections.module';
+import { MappingModule } from '../mapping/mapping.module';
+import { MatchingModule } from '../matching/matching.module';
+import { ObservabilityModule } from '../observability/observability.module';
+import { EventRepository } from './event.repository';
 import { SyncAdminService } from './sync-admin.service';
-import { SyncInputsRepository } from './sync-inputs.repository';
+import { SyncAttemptEntity } from './sync-attempt.entity';
 import { SyncPipelineService } from './sync-pipeline.service';
-import { SyncStateService } from './sync-state.service';
 import { SyncWorkerService } from './sync-worker.service';
+import { SyncEntity } from './sync.entity';
+import { SyncRepository } from './sync.repository';
 
+/**
+ * The work queue and its worker: owns `syncs` and `sync_attempts` (SyncRepository) and reads `webhook_events`
+ * (EventRepository), which intake writes.
+ */
 @Module({
-  controllers: [SyncsAdminController],
-  providers: [SyncAdminService, SyncStateService, SyncInputsRepository, SyncPipelineService, SyncWorkerService, FieldMappingRepository, CandidateDirectoryRepository, CandidateFinderService],
-  exports: [SyncAdminService, SyncStateService, SyncWorkerService, FieldMappingRepository, CandidateDirectoryRepository, CandidateFinderService],
+  imports: [
+    TypeOrmModule.forFeature([SyncEntity, SyncAttemptEntity]),
+    ObservabilityModule,
+    AtsModule,
+    AuditModule,
+    ConnectionsModule,
+    MappingModule,
+    MatchingModule,
+  ],
+  providers: [SyncAdminService, SyncRepository, EventRepository, SyncPipelineService, SyncWorkerService],
+  exports: [SyncAdminService, SyncRepository, EventRepository, SyncWorkerService],
 })
 export class SyncModule {}

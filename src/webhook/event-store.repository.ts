@@ -2,6 +2,8 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/api-error';
 import { StatementBatcher } from '../database/statement-batcher';
+import { routedConnectionSql } from '../sync/event-routing';
+import { NOTIFY_SQL } from '../sync/sync.repository';
 
 export interface StoreEventInput {
   id: string;
@@ -18,9 +20,6 @@ export interface StoreEventResult {
   duplicate: boolean;
   syncsCreated: number;
 }
-
-/** Where a sync row is created, the worker is woken through this channel. */
-export const SYNC_NOTIFY_CHANNEL = 'debrief_syncs';
 
 /** At most one wake-up NOTIFY per this many milliseconds; the workers claim in batches anyway. */
 export const WAKE_INTERVAL_MS = 50;
@@ -43,7 +42,7 @@ const SINGLE_SQL = `WITH ev AS (
    ), ins AS (
      INSERT INTO syncs (event_id, connection_id)
      SELECT ev.id, c.id FROM ev JOIN connections c
-       ON c.account_id = $3 AND c.enabled AND c.deleted_at IS NULL AND (c.team_id IS NULL OR c.team_id = $4)
+       ON ${routedConnectionSql('c', '$3', '$4')}
      WHERE ev.status = 'accepted'
      RETURNING id
    )
@@ -62,7 +61,7 @@ const BATCH_SQL = `WITH input AS (
    ), ins AS (
      INSERT INTO syncs (event_id, connection_id)
      SELECT ev.id, c.id FROM ev JOIN connections c
-       ON c.account_id = ev.account_id AND c.enabled AND c.deleted_at IS NULL AND (c.team_id IS NULL OR c.team_id = ev.team_id)
+       ON ${routedConnectionSql('c', 'ev.account_id', 'ev.team_id')}
      WHERE ev.status = 'accepted'
      RETURNING event_id
    )
@@ -153,7 +152,7 @@ export class EventStoreRepository implements OnModuleDestroy {
       this.wakeTimer = null;
       if (this.closed) return;
       this.lastWake = Date.now();
-      this.dataSource.query(`SELECT pg_notify('${SYNC_NOTIFY_CHANNEL}', '')`).catch(() => undefined);
+      this.dataSource.query(NOTIFY_SQL).catch(() => undefined);
     };
     if (wait <= 0) send();
     else this.wakeTimer = setTimeout(send, wait);

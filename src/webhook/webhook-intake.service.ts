@@ -3,8 +3,8 @@ import { PinoLogger } from 'nestjs-pino';
 import { ApiError, isDataException, isDatabaseUnavailable } from '../common/api-error';
 import type { AccessLogFacts } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
-import { EventStoreRepository } from './event-store.repository';
-import { MEETING_COMPLETED, validateEnvelope, validatePayload } from './meeting-payload.schema';
+import { EventStoreRepository, type StoreEventResult } from './event-store.repository';
+import { MEETING_COMPLETED, validateEnvelope, validatePayload } from '../meeting/meeting-payload.schema';
 import { Headers } from './signature/signature-verifier';
 import { WebhookSignatureService } from './signature/webhook-signature.service';
 
@@ -12,7 +12,14 @@ export type IntakeStatus = 'accepted' | 'duplicate' | 'ignored';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Verify the raw body, then parse, then persist; only a durable write answers 200. */
+interface IntakeEvent {
+  id: string;
+  eventType: string;
+  createdAt: number;
+  accountId: string;
+  teamId: string | null;
+}
+
 @Injectable()
 export class WebhookIntakeService {
   constructor(
@@ -24,7 +31,10 @@ export class WebhookIntakeService {
     this.logger.setContext(WebhookIntakeService.name);
   }
 
-  /** `facts` receives the event id, outcome and syncs created, for the request's access-log line. */
+  /**
+   * Verify the raw body, decode it, classify the event, store it; only a durable write answers 200.
+   * `facts` receives the event id, outcome and syncs created, for the request's access-log line.
+   */
   async receive(raw: Buffer, headers: Headers, facts: AccessLogFacts = {}): Promise<{ status: IntakeStatus }> {
     const verification = this.signatures.verify(raw, headers);
     if (!verification.ok) {
@@ -32,20 +42,36 @@ export class WebhookIntakeService {
       this.logger.warn({ reason: verification.reason }, 'webhook refused: signature');
       throw new ApiError(401, 'INVALID_SIGNATURE', verification.reason);
     }
+    const { text, body } = this.decode(raw);
+    const { event, status } = this.classify(body);
+    facts.eventId = event.id;
+    const result = await this.store(event, status, verification.scheme, text);
+    const outcome: IntakeStatus = result.duplicate ? 'duplicate' : status;
+    this.metrics.webhookReceived(outcome);
+    facts.outcome = outcome;
+    facts.syncs = result.syncsCreated;
+    // The access-log line says as much at info level; this one adds the signature scheme for debugging.
+    this.logger.debug({ eventId: event.id, outcome, syncs: result.syncsCreated, scheme: verification.scheme }, 'webhook received');
+    return { status: outcome };
+  }
 
-    let text: string;
-    let body: unknown;
+  /** The body as text (the one that was signed, stored as is) and as JSON; anything else is a 400. */
+  private decode(raw: Buffer): { text: string; body: unknown } {
     try {
       // Strict: invalid UTF-8 is refused rather than stored with replacement characters (the stored body
       // must be the one that was signed). The BOM is kept, so JSON.parse refuses it as before.
-      text = STRICT_UTF8.decode(raw);
-      body = JSON.parse(text);
+      const text = STRICT_UTF8.decode(raw);
+      return { text, body: JSON.parse(text) };
     } catch (err) {
       this.metrics.webhookReceived('invalid');
       const message = `the body is not valid JSON: ${(err as Error).message}`;
       // `details` has the same shape as for schema errors, so a client reads one field for every 400.
       throw new ApiError(400, 'MALFORMED_JSON', message, [{ path: '$', message }]);
     }
+  }
+
+  /** A meeting.completed event is validated in full and routed; another type is kept for audit, never routed. */
+  private classify(body: unknown): { event: IntakeEvent; status: 'accepted' | 'ignored' } {
     const envelope = validateEnvelope(body);
     if (!envelope.ok) {
       this.metrics.webhookReceived('invalid');
@@ -54,8 +80,6 @@ export class WebhookIntakeService {
       const issues = full.ok ? envelope.issues : full.issues;
       throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', issues);
     }
-    let event: { id: string; eventType: string; createdAt: number; accountId: string; teamId: string | null };
-    let status: 'accepted' | 'ignored';
     if (envelope.envelope.eventType === MEETING_COMPLETED) {
       const validation = validatePayload(body);
       if (!validation.ok) {
@@ -63,27 +87,28 @@ export class WebhookIntakeService {
         throw new ApiError(400, 'INVALID_PAYLOAD', 'the payload does not match the meeting.completed schema', validation.issues);
       }
       const p = validation.payload;
-      event = { id: p.id, eventType: p.eventType, createdAt: p.createdAt, accountId: p.data.organization.accountId, teamId: p.data.organization.teamId ?? null };
-      status = 'accepted';
-    } else {
-      // Another event type is kept (for audit) but never routed, so it need not look like a meeting.
-      const e = envelope.envelope;
-      event = { id: e.id, eventType: e.eventType, createdAt: e.createdAt, accountId: e.accountId ?? '', teamId: e.teamId };
-      status = 'ignored';
+      return {
+        event: { id: p.id, eventType: p.eventType, createdAt: p.createdAt, accountId: p.data.organization.accountId, teamId: p.data.organization.teamId ?? null },
+        status: 'accepted',
+      };
     }
-    facts.eventId = event.id;
+    // Another event type need not look like a meeting.
+    const e = envelope.envelope;
+    return { event: { id: e.id, eventType: e.eventType, createdAt: e.createdAt, accountId: e.accountId ?? '', teamId: e.teamId }, status: 'ignored' };
+  }
 
-    let result;
+  /** One write: the event and its syncs. An unreachable database is a 503 (nothing stored); an unstorable value a 400. */
+  private async store(event: IntakeEvent, status: 'accepted' | 'ignored', signatureScheme: string, rawBody: string): Promise<StoreEventResult> {
     try {
-      result = await this.events.store({
+      return await this.events.store({
         id: event.id,
         eventType: event.eventType,
         accountId: event.accountId,
         teamId: event.teamId,
         providerCreatedAt: new Date(event.createdAt),
         status,
-        signatureScheme: verification.scheme,
-        rawBody: text,
+        signatureScheme,
+        rawBody,
       });
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
@@ -101,12 +126,5 @@ export class WebhookIntakeService {
       }
       throw err;
     }
-    const outcome: IntakeStatus = result.duplicate ? 'duplicate' : status;
-    this.metrics.webhookReceived(outcome);
-    facts.outcome = outcome;
-    facts.syncs = result.syncsCreated;
-    // The access-log line says as much at info level; this one adds the signature scheme for debugging.
-    this.logger.debug({ eventId: event.id, outcome, syncs: result.syncsCreated, scheme: verification.scheme }, 'webhook received');
-    return { status: outcome };
   }
 }

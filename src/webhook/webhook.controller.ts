@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AccessLogFacts } from '../observability/access-log';
 import { ApiError } from '../common/api-error';
-import { meetingPayloadSchema } from './meeting-payload.schema';
+import { meetingPayloadSchema } from '../meeting/meeting-payload.schema';
 import { WebhookIntakeService } from './webhook-intake.service';
 
 @ApiTags('webhooks')

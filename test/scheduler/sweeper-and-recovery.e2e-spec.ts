@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SyncStateService } from '../../src/sync/sync-state.service';
+import { SyncRepository } from '../../src/sync/sync.repository';
 import { adminHeaders, createTestApp, http } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, drain, sendWebhook } from '../support/fixtures';
@@ -37,11 +37,11 @@ describe('stale-lease sweeper and recovery', () => {
 
   it('puts a sync whose worker died back in the queue at once, marked uncertain, with the lapse in its history', async () => {
     const syncId = await received('evt_dead_worker');
-    const [claimed] = await app.get(SyncStateService).claim('worker-that-died', 1, 60);
+    const [claimed] = await app.get(SyncRepository).claim('worker-that-died', 1, 60);
     expect(claimed!.id).toBe(syncId);
     // Another worker holds a live lease on another sync: that one is not touched.
     const other = await received('evt_live_worker');
-    const [live] = await app.get(SyncStateService).claim('live-worker', 1, 600);
+    const [live] = await app.get(SyncRepository).claim('live-worker', 1, 600);
     expect(live!.id).toBe(other);
     await db.dataSource.query(`UPDATE syncs SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [syncId]);
 

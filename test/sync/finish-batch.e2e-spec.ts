@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AttemptRecord, ClaimedSync, SyncPatch, SyncStateService } from '../../src/sync/sync-state.service';
+import { AttemptRecord, ClaimedSync, SyncPatch, SyncRepository } from '../../src/sync/sync.repository';
 import { createTestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, sendWebhook } from '../support/fixtures';
@@ -13,12 +13,12 @@ import { samplePayload } from '../support/sign';
 describe('attempts recorded together', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
-  let state: SyncStateService;
+  let state: SyncRepository;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    state = app.get(SyncStateService);
+    state = app.get(SyncRepository);
     await createSandboxConnection(app);
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { postNoteOnce } from '../../src/ats/kit/note-poster';
 import { ConnectionsService } from '../../src/connections/connections.service';
 import { CandidateFinderService } from '../../src/matching/candidate-finder.service';
 import { referenceMarker } from '../../src/sync/sync-pipeline.service';
-import { ClaimedSync, SyncStateService } from '../../src/sync/sync-state.service';
+import { ClaimedSync, SyncRepository } from '../../src/sync/sync.repository';
 import { GreenhouseFakeServer } from '../fakes/greenhouse-fake-server';
 import { createTestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -37,7 +37,7 @@ describe('a worker killed mid-sync', () => {
   /** Stores the event and lets a worker that is about to die claim its sync. */
   async function claimedByDoomedWorker(eventId: string): Promise<ClaimedSync> {
     await accept(app, seedEvent(eventId));
-    const claimed = await app.get(SyncStateService).claim('worker-that-dies', 10, 120);
+    const claimed = await app.get(SyncRepository).claim('worker-that-dies', 10, 120);
     expect(claimed).toHaveLength(1);
     expect(claimed[0]).toMatchObject({ eventId, attempts: 1, noteUncertain: false, previousStatus: 'pending' });
     return claimed[0]!;
@@ -87,7 +87,7 @@ describe('a worker killed mid-sync', () => {
     expect(sync.attemptsHistory).toEqual([expect.objectContaining({ attempt: 2, outcome: 'synced', worker: expect.not.stringMatching('worker-that-dies') })]);
 
     // Should the dead worker come back after all, its outcome is refused and changes nothing.
-    const late = await app.get(SyncStateService).finish(dead, { status: 'failed', lastErrorCode: 'TEMPORARY' }, { startedAt: new Date(), outcome: 'failed' });
+    const late = await app.get(SyncRepository).finish(dead, { status: 'failed', lastErrorCode: 'TEMPORARY' }, { startedAt: new Date(), outcome: 'failed' });
     expect(late).toBe(false);
     expect(await onlySyncOf(app, dead.eventId)).toMatchObject({ status: 'synced', attempts: 2 });
     expect(await drain(app)).toBe(0);
@@ -118,7 +118,7 @@ describe('a worker killed mid-sync', () => {
 
   it('refuses a stale attempt even when its own process reclaimed the row', async () => {
     // The same worker (one owner name) lost its lease while an attempt hung, then claimed the row again.
-    const state = app.get(SyncStateService);
+    const state = app.get(SyncRepository);
     const stale = await claimedByDoomedWorker('evt_same_owner');
     await db.dataSource.query(`UPDATE syncs SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [stale.id]);
     const [fresh] = await state.claim('worker-that-dies', 10, 120);
@@ -135,10 +135,10 @@ describe('a worker killed mid-sync', () => {
 
   it('is not reclaimed while the lease still holds, however many workers look', async () => {
     const dead = await claimedByDoomedWorker('evt_lease_holds');
-    const others = await Promise.all([1, 2, 3].map((n) => app.get(SyncStateService).claim(`worker-${n}`, 10, 120)));
+    const others = await Promise.all([1, 2, 3].map((n) => app.get(SyncRepository).claim(`worker-${n}`, 10, 120)));
     expect(others.flat()).toEqual([]);
     await expireLease(dead);
-    const [first, second] = await Promise.all([1, 2].map((n) => app.get(SyncStateService).claim(`worker-${n}`, 10, 120)));
+    const [first, second] = await Promise.all([1, 2].map((n) => app.get(SyncRepository).claim(`worker-${n}`, 10, 120)));
     const winners = [...first!, ...second!];
     expect(winners).toHaveLength(1);
     expect(winners[0]).toMatchObject({ id: dead.id, attempts: 2, noteUncertain: true, previousStatus: 'processing' });

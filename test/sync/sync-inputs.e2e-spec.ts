@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { SyncInputsRepository } from '../../src/sync/sync-inputs.repository';
+import { EventRepository } from '../../src/sync/event.repository';
 import { adminHeaders, createTestApp, http } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, sendWebhook } from '../support/fixtures';
@@ -10,14 +10,14 @@ import { samplePayload } from '../support/sign';
 describe('an attempt reads its inputs', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
-  let inputs: SyncInputsRepository;
+  let inputs: EventRepository;
   let plain: string;
   let mapped: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    inputs = app.get(SyncInputsRepository);
+    inputs = app.get(EventRepository);
     plain = (await createSandboxConnection(app, { accountId: 'acc_plain' })).id;
     mapped = (await createSandboxConnection(app, { accountId: 'acc_mapped' })).id;
     for (const title of ['first title', 'second title']) {

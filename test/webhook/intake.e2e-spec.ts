@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { normaliseMeeting } from '../../src/meeting/normalise-meeting';
-import { validatePayload } from '../../src/webhook/meeting-payload.schema';
+import { validatePayload } from '../../src/meeting/meeting-payload.schema';
 import { adminHeaders, createTestApp, http } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { samplePayload, standardHeaders } from '../support/sign';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../../database/query-rows';
+import { rowsOf } from '../../common/query-rows';
 import { GatesByKey, monotonicNow, RateGate, RateGateSource } from './rate-gate';
 import { RateSlotReserver, SharedRateGate } from './shared-rate-gate';
 import type { RateLimit, ReservationAnswer } from './spacing-limiter';

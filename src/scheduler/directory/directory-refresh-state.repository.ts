@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../../database/query-rows';
+import { rowsOf } from '../../common/query-rows';
 import { RefreshMode, RefreshState } from './directory-refresh.plan';
 
 export interface RefreshStateRow extends RefreshState {

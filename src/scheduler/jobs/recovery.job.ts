@@ -1,15 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '../../config/app-config';
-import { SyncStateService } from '../../sync/sync-state.service';
+import { codesWhere } from '../../sync/failure-policy';
+import { SyncRepository } from '../../sync/sync.repository';
 import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
 
-/**
- * Failures that may pass on their own: an ATS outage, a rate limit that outlasted the retries, revoked or
- * rotated credentials that an admin has since fixed, an unexpected error. Other failures (not found,
- * invalid request, permission, configuration) need a person.
- */
-export const RECOVERABLE_ERROR_CODES = ['TEMPORARY', 'RATE_LIMITED', 'AUTH_FAILED', 'INTERNAL'] as const;
+/** Failures that may pass on their own (the failure table's `rearmByRecovery`); the others need a person. */
+export const RECOVERABLE_ERROR_CODES = codesWhere('rearmByRecovery');
 
 const PAGE = 500;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -27,8 +23,7 @@ export class RecoveryJob implements ScheduledJob {
   readonly schedule: string;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly state: SyncStateService,
+    private readonly state: SyncRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.schedule = config.JOB_RECOVERY_CRON;
@@ -39,14 +34,7 @@ export class RecoveryJob implements ScheduledJob {
     let examined = 0;
     let after = NIL_UUID;
     while (!context.signal.aborted && this.config.RECOVERY_MAX_REARMS > 0) {
-      const rows: Array<{ id: string; recovery_count: number }> = await this.dataSource.query(
-        `SELECT s.id, s.recovery_count FROM syncs s JOIN connections c ON c.id = s.connection_id
-         WHERE s.status = 'failed' AND s.last_error_code = ANY($1::text[]) AND s.recovery_count < $2
-           AND s.finished_at <= now() - make_interval(hours => $3)
-           AND c.enabled AND c.deleted_at IS NULL AND s.id > $4::uuid
-         ORDER BY s.id LIMIT $5`,
-        [RECOVERABLE_ERROR_CODES, this.config.RECOVERY_MAX_REARMS, this.config.RECOVERY_INTERVAL_HOURS, after, PAGE],
-      );
+      const rows = await this.state.recoverable(RECOVERABLE_ERROR_CODES, this.config.RECOVERY_MAX_REARMS, this.config.RECOVERY_INTERVAL_HOURS, after, PAGE);
       if (rows.length === 0) break;
       examined += rows.length;
       after = rows[rows.length - 1]!.id;

@@ -1,20 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '../../config/app-config';
-import { SyncStateService } from '../../sync/sync-state.service';
+import { EventRepository } from '../../sync/event.repository';
+import { SyncRepository } from '../../sync/sync.repository';
 import { dueRematchStep, RematchPolicy } from '../rematch-ladder';
 import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
 
 const PAGE = 500;
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
-interface UnmatchedRow {
-  id: string;
-  rematch_count: number;
-  finished_at: Date | null;
-  received_at: Date;
-  now: Date;
-}
 
 /**
  * Candidates are often created in the ATS after the meeting: unmatched syncs are re-armed on the ladder
@@ -30,8 +22,8 @@ export class RematchJob implements ScheduledJob {
   private readonly policy: RematchPolicy;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly state: SyncStateService,
+    private readonly events: EventRepository,
+    private readonly state: SyncRepository,
     @InjectConfig() config: AppConfig,
   ) {
     this.schedule = config.JOB_REMATCH_CRON;
@@ -44,14 +36,7 @@ export class RematchJob implements ScheduledJob {
     let after = NIL_UUID;
     while (!context.signal.aborted) {
       // Connections that are off are left alone: re-arming would only turn the sync into `skipped`.
-      const rows: UnmatchedRow[] = await this.dataSource.query(
-        `SELECT s.id, s.rematch_count, s.finished_at, e.received_at, now() AS now
-         FROM syncs s JOIN webhook_events e ON e.id = s.event_id JOIN connections c ON c.id = s.connection_id
-         WHERE s.status = 'unmatched' AND e.received_at > now() - make_interval(days => $1)
-           AND c.enabled AND c.deleted_at IS NULL AND s.id > $2::uuid
-         ORDER BY s.id LIMIT $3`,
-        [this.policy.windowDays, after, PAGE],
-      );
+      const rows = await this.events.unmatchedInWindow(this.policy.windowDays, after, PAGE);
       if (rows.length === 0) break;
       examined += rows.length;
       after = rows[rows.length - 1]!.id;

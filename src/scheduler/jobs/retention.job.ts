@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '../../config/app-config';
-import { SyncStateService } from '../../sync/sync-state.service';
+import { EventRepository } from '../../sync/event.repository';
+import { SyncRepository } from '../../sync/sync.repository';
 import { JobRunsRepository } from '../job-runs.repository';
 import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
 import { RECOVERABLE_ERROR_CODES } from './recovery.job';
@@ -25,7 +26,8 @@ export class RetentionJob implements ScheduledJob {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly state: SyncStateService,
+    private readonly state: SyncRepository,
+    private readonly events: EventRepository,
     private readonly runs: JobRunsRepository,
     @InjectConfig() private readonly config: AppConfig,
   ) {
@@ -55,22 +57,7 @@ export class RetentionJob implements ScheduledJob {
     };
   }
 
-  private async purgePayloads(cutoff: Date): Promise<number> {
-    const rows: Array<{ n: number }> = await this.dataSource.query(
-      `WITH purged AS (
-         UPDATE webhook_events SET raw_body = NULL, raw_body_purged_at = now()
-         WHERE id IN (
-           SELECT e.id FROM webhook_events e
-           WHERE e.raw_body IS NOT NULL AND e.received_at < $1
-             AND NOT EXISTS (
-               SELECT 1 FROM syncs s WHERE s.event_id = e.id
-                 AND (s.status IN ('pending', 'processing', 'unmatched', 'needs_review')
-                      OR (s.status = 'failed' AND s.last_error_code = ANY($3::text[]) AND s.recovery_count < $4)))
-           LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM purged`,
-      [cutoff, BATCH, RECOVERABLE_ERROR_CODES, this.config.RECOVERY_MAX_REARMS],
-    );
-    return rows[0]?.n ?? 0;
+  private purgePayloads(cutoff: Date): Promise<number> {
+    return this.events.purgePayloads(cutoff, BATCH, RECOVERABLE_ERROR_CODES, this.config.RECOVERY_MAX_REARMS);
   }
 }

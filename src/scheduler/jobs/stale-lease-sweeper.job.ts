@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, InjectConfig } from '../../config/app-config';
-import { SyncStateService } from '../../sync/sync-state.service';
+import { SyncRepository } from '../../sync/sync.repository';
 import { JobContext, JobResult, ScheduledJob } from '../scheduled-job';
 
 const BATCH = 500;
@@ -15,7 +15,7 @@ export class StaleLeaseSweeperJob implements ScheduledJob {
   readonly schedule: string;
 
   constructor(
-    private readonly state: SyncStateService,
+    private readonly state: SyncRepository,
     @InjectConfig() config: AppConfig,
   ) {
     this.schedule = config.JOB_SWEEPER_CRON;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { toJsonPath } from '../webhook/meeting-payload.schema';
-import { ApiError } from './api-error';
+import { toJsonPath } from '../json-path';
+import { ApiError } from '../api-error';
 
 /** Parses an admin request part with zod; a failure is a 400 naming the path of each problem. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.infer<S> {

@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
-import { errorBodySchema } from './admin-api.schemas';
+import { errorBodySchema } from './error-body.schema';
 
 type JsonSchema = Record<string, unknown>;
 

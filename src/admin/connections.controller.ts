@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { connectionPageSchema, connectionViewSchema, listConnectionsQuery } from '../admin/admin-api.schemas';
-import { AdminAuthGuard, AdminRequest } from '../admin/admin-auth.guard';
-import { actorOf } from '../admin/admin-actor';
-import { Page } from '../admin/list-cursor';
-import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../admin/openapi.decorators';
-import { parseWith } from '../common/zod-body';
-import { createConnectionSchema, updateConnectionSchema, ConnectionView } from './connection.schemas';
-import { ConnectionsService } from './connections.service';
+import { connectionPageSchema, connectionViewSchema, listConnectionsQuery } from './admin-api.schemas';
+import { AdminAuthGuard, AdminRequest } from '../common/http/admin-auth.guard';
+import { actorOf } from '../common/http/admin-actor';
+import { Page } from '../common/http/list-cursor';
+import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/http/openapi.decorators';
+import { parseWith } from '../common/http/zod-body';
+import { createConnectionSchema, updateConnectionSchema, ConnectionView } from '../connections/connection.schemas';
+import { ConnectionsService } from '../connections/connections.service';
 
 @ApiTags('admin: connections')
 @UseGuards(AdminAuthGuard)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toJsonPath } from '../common/json-path';
 
 /**
  * The provider's `meeting.completed` payload. Required: what Debrief cannot work without (the event id for
@@ -70,14 +71,7 @@ export interface PayloadIssue {
   message: string;
 }
 
-/** Renders zod issue paths as JSON paths (`$.data.meeting.id`), the form the 400 answer names. */
-export function toJsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>(
-    (acc, key) =>
-      typeof key === 'number' ? `${acc}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${acc}.${String(key)}` : `${acc}[${JSON.stringify(String(key))}]`,
-    '$',
-  );
-}
+export { toJsonPath };
 
 /**
  * What every event needs, whatever its type: an id (idempotency), a type and a time. Another event type is

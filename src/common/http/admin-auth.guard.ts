@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/
 import { Reflector } from '@nestjs/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../common/api-error';
-import { AppConfig, InjectConfig } from '../config/app-config';
+import { ApiError } from '../api-error';
+import { AppConfig, InjectConfig } from '../../config/app-config';
 
 /** Marks a non-GET admin route that changes nothing (e.g. preview), so read-only tokens may call it. */
 export const ADMIN_READ_ONLY_ALLOWED = 'debrief:admin-read-only-allowed';

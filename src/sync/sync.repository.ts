@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { MetricsService } from '../observability/metrics.service';
-import { rowsOf } from '../database/query-rows';
+import { cursorTimestampSql, decodeTimeCursor } from '../common/http/list-cursor';
+import { MetricsService, type QueueReading } from '../observability/metrics.service';
+import { rowsOf } from '../common/query-rows';
 import { StatementBatcher } from '../database/statement-batcher';
 import { isDatabaseUnavailable } from '../common/api-error';
+import { routedConnectionSql } from './event-routing';
+import type { SyncErrorCode } from './failure-policy';
 import { storableJson, storableText } from './storable-values';
 import { SyncStatus } from './sync.entity';
 
@@ -70,18 +73,51 @@ interface Finish {
 
 const TERMINAL: ReadonlySet<string> = new Set(['synced', 'unmatched', 'needs_review', 'skipped', 'failed']);
 
+/** Statuses from which a sync may still run (so its payload and rendered note are still needed). */
+export const OPEN_STATUSES: readonly SyncStatus[] = ['pending', 'processing', 'unmatched', 'needs_review'];
+
+/** Where a sync row is created or re-armed, the workers are woken through this channel. */
+export const SYNC_NOTIFY_CHANNEL = 'debrief_syncs';
+export const NOTIFY_SQL = `SELECT pg_notify('${SYNC_NOTIFY_CHANNEL}', '')`;
+
+/** The columns an operator reads about a sync (alias `s`). */
+const SYNC_COLUMNS = `s.id, s.event_id, s.connection_id, s.status, s.attempts, s.next_attempt_at, s.candidate_id, s.candidate_name,
+  s.match, s.resolution, s.mapping_version, s.visibility, s.visibility_reason, s.action_items_status, s.rendered_note, s.note_ref,
+  s.note_uncertain, s.last_error_code, s.last_error_message, s.created_at, s.updated_at, s.finished_at, s.lease_expires_at`;
+
+export interface SyncRowFilter {
+  status?: readonly SyncStatus[];
+  eventId?: string;
+  connectionId?: string;
+  /** On the sync's created_at: from inclusive, to exclusive. */
+  from?: Date;
+  to?: Date;
+}
+
 /**
+ * Every statement on `syncs` (and its history, `sync_attempts`), apart from intake's single insert.
  * The only code that changes a sync's state. Every transition out of `processing` is conditional on the
  * lease still being ours, so a worker whose lease expired (and whose row another worker took) cannot
  * overwrite the newer outcome. "Ours" is the owner and the attempt number the claim gave: a process that
  * reclaims its own expired row (same owner) makes the earlier attempt stale as well.
  */
 @Injectable()
-export class SyncStateService {
+export class SyncRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    metrics.readQueueWith(() => this.queueReading());
+  }
+
+  /** Syncs due now and how long the oldest has waited past its time (the metrics' queue gauges). */
+  async queueReading(): Promise<QueueReading> {
+    const rows: Array<{ due: number; oldest: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS due, coalesce(extract(epoch FROM now() - min(next_attempt_at)), 0)::float AS oldest
+       FROM syncs WHERE status = 'pending' AND next_attempt_at <= now()`,
+    );
+    return { due: rows[0]!.due, oldestDueAgeSeconds: Math.max(0, rows[0]!.oldest) };
+  }
 
   /**
    * Claims up to `limit` due syncs: pending ones whose time has come, and processing ones whose lease
@@ -268,7 +304,7 @@ export class SyncStateService {
       params,
     ));
     for (const r of rows) this.metrics.syncTransition(r.previous, 'pending');
-    if (rows.length > 0) await this.dataSource.query(`SELECT pg_notify('debrief_syncs', '')`);
+    if (rows.length > 0) await this.dataSource.query(NOTIFY_SQL);
     return rows.map((r) => r.id);
   }
 
@@ -301,7 +337,7 @@ export class SyncStateService {
         });
         this.metrics.syncTransition('processing', 'pending');
       }
-      if (rows.length > 0) await em.query(`SELECT pg_notify('debrief_syncs', '')`);
+      if (rows.length > 0) await em.query(NOTIFY_SQL);
       return rows.map((r) => r.id);
     });
   }
@@ -338,12 +374,118 @@ export class SyncStateService {
       `UPDATE syncs SET rendered_note = NULL
        WHERE id IN (SELECT id FROM syncs
                     WHERE rendered_note IS NOT NULL AND finished_at < $1
-                      AND status NOT IN ('pending', 'processing', 'unmatched', 'needs_review')
+                      AND NOT (status = ANY($3::text[]))
                     LIMIT $2 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
-      [cutoff, limit],
+      [cutoff, limit, OPEN_STATUSES],
     ));
     return rows.length;
+  }
+
+  /** Failed syncs of live connections whose code recovery re-arms, a page at a time in id order. */
+  async recoverable(
+    codes: readonly SyncErrorCode[],
+    maxRearms: number,
+    intervalHours: number,
+    after: string,
+    limit: number,
+  ): Promise<Array<{ id: string; recovery_count: number }>> {
+    return this.dataSource.query(
+      `SELECT s.id, s.recovery_count FROM syncs s JOIN connections c ON c.id = s.connection_id
+       WHERE s.status = 'failed' AND s.last_error_code = ANY($1::text[]) AND s.recovery_count < $2
+         AND s.finished_at <= now() - make_interval(hours => $3)
+         AND c.enabled AND c.deleted_at IS NULL AND s.id > $4::uuid
+       ORDER BY s.id LIMIT $5`,
+      [codes, maxRearms, intervalHours, after, limit],
+    );
+  }
+
+  /** A connection's failed syncs whose code is one of `codes`, oldest first. */
+  async failedWith(connectionId: string, codes: readonly SyncErrorCode[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM syncs WHERE connection_id = $1 AND status = 'failed' AND last_error_code = ANY($2::text[]) ORDER BY created_at, id`,
+      [connectionId, codes],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The match a sync recorded last (null when none, or no such sync). */
+  async matchOf(id: string): Promise<Record<string, unknown> | null> {
+    const rows: Array<{ match: Record<string, unknown> | null }> = await this.dataSource.query(`SELECT match FROM syncs WHERE id = $1`, [id]);
+    return rows[0]?.match ?? null;
+  }
+
+  /** The sync of one (event, connection), if there is one. */
+  async findFor(eventId: string, connectionId: string): Promise<{ id: string; resolution: { candidateId: string; by: string; at: string } | null } | null> {
+    const rows: Array<{ id: string; resolution: { candidateId: string; by: string; at: string } | null }> = await this.dataSource.query(
+      `SELECT id, resolution FROM syncs WHERE event_id = $1 AND connection_id = $2`,
+      [eventId, connectionId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** One sync as operators read it, or null. */
+  async row(id: string): Promise<Record<string, any> | null> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(`SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** A sync's attempts, in order. */
+  async attempts(id: string): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(
+      `SELECT attempt, worker, started_at, finished_at, outcome, error_code, error_message, detail
+       FROM sync_attempts WHERE sync_id = $1 ORDER BY id`,
+      [id],
+    );
+  }
+
+  /** An event's syncs, oldest first. */
+  async ofEvent(eventId: string): Promise<Array<Record<string, any>>> {
+    return this.dataSource.query(`SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.event_id = $1 ORDER BY s.created_at, s.id`, [eventId]);
+  }
+
+  /**
+   * A page of syncs, newest first, after `cursor`: up to `limit + 1` rows (the extra one tells that more
+   * follow), each with `cursor_ts` for the next cursor.
+   */
+  async page(filter: SyncRowFilter, limit: number, cursor?: string): Promise<Array<Record<string, any>>> {
+    const { where, params } = whereOf(filter);
+    if (cursor) {
+      const c = decodeTimeCursor(cursor);
+      params.push(c.timestamp, c.id);
+      where.push(`(s.created_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    return this.dataSource.query(
+      `SELECT ${SYNC_COLUMNS}, ${cursorTimestampSql('s.created_at')} AS cursor_ts FROM syncs s
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY s.created_at DESC, s.id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** The ids of every sync the filter selects, oldest first. */
+  async ids(filter: SyncRowFilter): Promise<string[]> {
+    if (filter.status?.length === 0) return [];
+    const { where, params } = whereOf(filter);
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT s.id FROM syncs s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.created_at, s.id`,
+      params,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Creates the syncs that connections routed now should have for a stored event; existing ones are kept. */
+  async createRouted(eventId: string, accountId: string, teamId: string | null): Promise<string[]> {
+    const created: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO syncs (event_id, connection_id)
+       SELECT $1, c.id FROM connections c
+       WHERE ${routedConnectionSql('c', '$2', '$3')}
+       ON CONFLICT (event_id, connection_id) DO NOTHING RETURNING id`,
+      [eventId, accountId, teamId],
+    );
+    if (created.length > 0) await this.dataSource.query(NOTIFY_SQL);
+    return created.map((c) => c.id);
   }
 
   private async rearmCounted(
@@ -365,7 +507,7 @@ export class SyncStateService {
       [items.map((i) => i.id), items.map((i) => i.count), from, errorCodes],
     ));
     for (let i = 0; i < rows.length; i++) this.metrics.syncTransition(from, 'pending');
-    if (rows.length > 0) await this.dataSource.query(`SELECT pg_notify('debrief_syncs', '')`);
+    if (rows.length > 0) await this.dataSource.query(NOTIFY_SQL);
     return rows.map((r) => r.id);
   }
 
@@ -394,4 +536,19 @@ export class SyncStateService {
       ],
     );
   }
+}
+
+function whereOf(filter: SyncRowFilter): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.status?.length) add('s.status = ANY(?::text[])', filter.status);
+  if (filter.eventId) add('s.event_id = ?', filter.eventId);
+  if (filter.connectionId) add('s.connection_id = ?::uuid', filter.connectionId);
+  if (filter.from) add('s.created_at >= ?', filter.from);
+  if (filter.to) add('s.created_at < ?', filter.to);
+  return { where, params };
 }

@@ -1,4 +1,4 @@
-import { badRequest } from '../common/api-error';
+import { badRequest } from '../api-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Microseconds, as Postgres keeps them: a millisecond cursor would skip or repeat rows created in the same

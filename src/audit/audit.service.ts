@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { decodeSequenceCursor, encodeSequenceCursor, Page } from './list-cursor';
+import { decodeSequenceCursor, encodeSequenceCursor, Page } from '../common/http/list-cursor';
 
 export type AuditTargetType = 'connection' | 'mapping' | 'sync' | 'syncs' | 'event';
 

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../common/api-error';
+import { ConnectionEntity } from '../connections/connection.entity';
+import { StatementBatcher } from '../database/statement-batcher';
+import { routesEventSql } from './event-routing';
+import type { SyncErrorCode } from './failure-policy';
+import { OPEN_STATUSES } from './sync.repository';
+
+/** What one attempt reads before it can work: the stored event, its connection and the current field mapping. */
+export interface SyncInputs {
+  event: { found: false } | { found: true; rawBody: string | null };
+  /** Soft-deleted connections are included (the attempt skips them); null when the row is gone. */
+  connection: ConnectionEntity | null;
+  /** The newest version, or null when the connection has none (the default mapping applies). */
+  mapping: { version: number; document: unknown } | null;
+}
+
+/** A stored webhook event as operators read it. */
+export interface StoredEvent {
+  id: string;
+  event_type: string;
+  account_id: string;
+  team_id: string | null;
+  provider_created_at: Date;
+  received_at: Date;
+  status: string;
+  signature_scheme: string;
+  raw_body: string | null;
+  raw_body_purged_at: Date | null;
+}
+
+/**
+ * Every statement on `webhook_events` apart from intake's single write. Reads an attempt's inputs in one round trip, shared by the attempts that start together. Each round trip
+ * costs both processes system calls and a wake-up; under load three separate reads per sync were a large
+ * share of the worker's CPU.
+ */
+@Injectable()
+export class EventRepository {
+  /** Attempts starting together (a claimed batch) read their inputs in one statement. */
+  private readonly reads = new StatementBatcher<Key, SyncInputs>({
+    maxConcurrent: 2,
+    maxBatch: 64,
+    one: (key) => this.loadMany([key]).then((all) => all[0]!),
+    many: (keys) => this.loadMany(keys),
+    failWhole: isDatabaseUnavailable,
+  });
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  load(eventId: string, connectionId: string): Promise<SyncInputs> {
+    return this.reads.submit({ eventId, connectionId });
+  }
+
+  /** One stored event, or null. */
+  async find(id: string): Promise<StoredEvent | null> {
+    const rows: StoredEvent[] = await this.dataSource.query(
+      `SELECT id, event_type, account_id, team_id, provider_created_at, received_at, status, signature_scheme, raw_body,
+              raw_body_purged_at FROM webhook_events WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Whether an event of (account, team) routes to a connection, by the routing rule intake and replay use;
+   * `sameAccount` tells which half of the rule refused it. Null when the connection is not stored.
+   */
+  async routing(connectionId: string, accountId: string, teamId: string | null): Promise<{ routed: boolean; sameAccount: boolean } | null> {
+    const rows: Array<{ routed: boolean; same_account: boolean }> = await this.dataSource.query(
+      `SELECT (${routesEventSql('c', '$2::text', '$3::text')}) AS routed, c.account_id = $2::text AS same_account
+       FROM connections c WHERE c.id = $1`,
+      [connectionId, accountId, teamId],
+    );
+    return rows[0] ? { routed: rows[0].routed === true, sameAccount: rows[0].same_account } : null;
+  }
+
+  /**
+   * Unmatched syncs of live connections whose event arrived within the re-match window, a page at a time in
+   * sync id order, with what the re-match ladder needs.
+   */
+  async unmatchedInWindow(
+    windowDays: number,
+    after: string,
+    limit: number,
+  ): Promise<Array<{ id: string; rematch_count: number; finished_at: Date | null; received_at: Date; now: Date }>> {
+    return this.dataSource.query(
+      `SELECT s.id, s.rematch_count, s.finished_at, e.received_at, now() AS now
+       FROM syncs s JOIN webhook_events e ON e.id = s.event_id JOIN connections c ON c.id = s.connection_id
+       WHERE s.status = 'unmatched' AND e.received_at > now() - make_interval(days => $1)
+         AND c.enabled AND c.deleted_at IS NULL AND s.id > $2::uuid
+       ORDER BY s.id LIMIT $3`,
+      [windowDays, after, limit],
+    );
+  }
+
+  /**
+   * Retention: drops raw bodies received before `cutoff`, unless a sync may still need them (it is open, or
+   * failed with a code recovery re-arms and has re-arms left). Answers how many were purged.
+   */
+  async purgePayloads(cutoff: Date, limit: number, recoverable: readonly SyncErrorCode[], maxRearms: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `WITH purged AS (
+         UPDATE webhook_events SET raw_body = NULL, raw_body_purged_at = now()
+         WHERE id IN (
+           SELECT e.id FROM webhook_events e
+           WHERE e.raw_body IS NOT NULL AND e.received_at < $1
+             AND NOT EXISTS (
+               SELECT 1 FROM syncs s WHERE s.event_id = e.id
+                 AND (s.status = ANY($5::text[])
+                      OR (s.status = 'failed' AND s.last_error_code = ANY($3::text[]) AND s.recovery_count < $4)))
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM purged`,
+      [cutoff, limit, recoverable, maxRearms, OPEN_STATUSES],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  private async loadMany(keys: Key[]): Promise<SyncInputs[]> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT k.ord, e.id IS NOT NULL AS event_found, e.raw_body,
+              c.id, c.name, c.provider, c.account_id, c.team_id, c.credentials_encrypted, c.settings, c.enabled,
+              c.created_at, c.updated_at, c.deleted_at,
+              m.version AS mapping_version, m.document AS mapping_document
+       FROM unnest($1::text[], $2::uuid[]) WITH ORDINALITY AS k(event_id, connection_id, ord)
+       LEFT JOIN webhook_events e ON e.id = k.event_id
+       LEFT JOIN connections c ON c.id = k.connection_id
+       LEFT JOIN LATERAL (
+         SELECT version, document FROM field_mappings WHERE connection_id = k.connection_id ORDER BY version DESC LIMIT 1
+       ) m ON true`,
+      [keys.map((k) => k.eventId), keys.map((k) => k.connectionId)],
+    );
+    const byOrdinal = new Map(rows.map((r) => [Number(r.ord), r]));
+    return keys.map((_, i) => toInputs(byOrdinal.get(i + 1)!));
+  }
+}
+
+interface Key {
+  eventId: string;
+  connectionId: string;
+}
+
+function toInputs(r: Record<string, any>): SyncInputs {
+  return {
+    event: r.event_found ? { found: true, rawBody: r.raw_body } : { found: false },
+    connection: r.id === null ? null : toConnection(r),
+    mapping: r.mapping_version === null ? null : { version: r.mapping_version, document: r.mapping_document },
+  };
+}
+
+function toConnection(r: Record<string, any>): ConnectionEntity {
+  return Object.assign(new ConnectionEntity(), {
+    id: r.id,
+    name: r.name,
+    provider: r.provider,
+    accountId: r.account_id,
+    teamId: r.team_id,
+    credentialsEncrypted: r.credentials_encrypted,
+    settings: r.settings ?? {},
+    enabled: r.enabled,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deletedAt: r.deleted_at,
+  });
+}
