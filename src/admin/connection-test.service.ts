@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsContext, ConnectionCheck } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { isAtsError } from '../ats/ats-error';
+import { connectionTestPassed } from '../ats/kit/connection-checks';
 import { ConnectionsService } from '../connections/connections.service';
 import { SyncStateService } from '../sync/sync-state.service';
 import { AuditService } from './audit.service';
@@ -60,7 +61,8 @@ export class ConnectionTestService {
       // contextOf throws only when the stored credentials cannot be decrypted (e.g. ENCRYPTION_KEY changed).
       checks = [{ check: 'credentials', ok: false, detail: 'the stored credentials cannot be decrypted; set them again', code: 'CONFIGURATION' }];
     }
-    const ok = checks.every((c) => c.ok);
+    // Advisory checks (e.g. no fallback author) warn without failing: a working connection still re-arms.
+    const ok = connectionTestPassed(checks);
     let rearmed: string[] = [];
     if (ok && connection.enabled) {
       const rows: Array<{ id: string }> = await this.dataSource.query(

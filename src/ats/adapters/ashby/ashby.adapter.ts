@@ -12,6 +12,9 @@ import {
   NoteDraft,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { AtsUrlPolicy, destinationGuard } from '../../kit/ats-url.policy';
+import { configOrCheck, fallbackAuthorCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
 import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
@@ -24,6 +27,7 @@ import {
   RESTART_CURSOR_CODES,
   RESTART_SYNC_CODES,
 } from './ashby-error.mapper';
+import { ASHBY_CONTRACT } from './ashby-connection.contract';
 import { buildAshbyNoteHtml, containsText } from './ashby-note.formatter';
 import { decodeAshbySyncState, encodeAshbySyncState, syncTokenFor } from './ashby-sync-state';
 import type { AshbyCandidate, AshbyContact, AshbyEnvelope, AshbyNote, AshbyUser } from './ashby.types';
@@ -118,14 +122,19 @@ export class AshbyAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
+  readonly contract = ASHBY_CONTRACT;
 
   private readonly http: AtsHttpClientFactory;
   /** Owner lookups, including misses, so a run of one owner's meetings does not list the users again. */
   private readonly owners = new OwnerResolver(ASHBY_PROVIDER, 'an Ashby user');
 
-  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
-  constructor(@Optional() rateSlots?: RateSlotStore) {
-    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError }, rateSlots);
+  /**
+   * `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process.
+   * `urlPolicy` says where credentials may go; without it ATS_ALLOWED_HOSTS is read from the environment.
+   */
+  constructor(@Optional() rateSlots?: RateSlotStore, @Optional() urlPolicy?: AtsUrlPolicy) {
+    const destinations = destinationGuard(ASHBY_CONTRACT.vendorDomains, urlPolicy);
+    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError, destinations }, rateSlots);
   }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -242,6 +251,8 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    const read = configOrCheck(() => config(ctx));
+    if (!read.config) return read.checks;
     const checks: ConnectionCheck[] = [];
     const run = async (check: string, ok: string, probe: () => Promise<unknown>, accept: (e: AtsError) => boolean = () => false) => {
       try {
@@ -262,7 +273,10 @@ export class AshbyAdapter implements AtsAdapter {
       this.rpc(ctx, 'candidate.search', { email: PROBE_EMAIL }),
     );
     if (!keyWorks) return checks;
-    await run('candidate listing', 'candidate.list answered', () => this.rpc(ctx, 'candidate.list', { limit: 1 }));
+    let sample: AshbyCandidate | null = null;
+    await run('candidate listing', 'candidate.list answered', async () => {
+      sample = (await this.rpc<AshbyCandidate[]>(ctx, 'candidate.list', { limit: 1 })).results?.[0] ?? null;
+    });
     // An unknown candidate proves the permission without reading or writing anything real.
     const permissionOnly = (e: AtsError) => e.code === 'NOT_FOUND' || e.code === 'INVALID_REQUEST';
     await run('note reading (candidate.listNotes)', 'candidate.listNotes is permitted', () =>
@@ -278,22 +292,45 @@ export class AshbyAdapter implements AtsAdapter {
     await run('meeting owner lookup (user.search)', 'user.search is permitted; notes can carry the meeting owner', () =>
       this.rpc(ctx, 'user.search', { email: PROBE_EMAIL }),
     );
-    const fallback = readString(ctx.settings.userId);
-    if (fallback) {
-      await run('fallback author (settings.userId)', `user ${fallback} exists and is enabled`, async () => {
-        const envelope = await this.rpc<AshbyUser>(ctx, 'user.info', { userId: fallback });
-        if (envelope.results?.isEnabled === false) {
-          throw new AtsError('CONFIGURATION', `ashby: user ${fallback} is disabled`);
-        }
-      });
-    } else {
-      checks.push({
-        check: 'fallback author (settings.userId)',
-        ok: true,
-        detail: 'not set: notes post only when the meeting owner is an Ashby user',
-      });
-    }
+    checks.push(await this.privateFieldsCheck(ctx, sample));
+    checks.push(
+      await fallbackAuthorCheck({
+        userId: read.config.settings.userId,
+        userKind: 'an Ashby user',
+        lookUp: async (userId) => {
+          const user = (await this.rpc<AshbyUser>(ctx, 'user.info', { userId })).results;
+          return user ? { name: [user.firstName, user.lastName].filter(Boolean).join(' ') || null, active: isEnabledUser(user) } : null;
+        },
+      }),
+    );
     return checks;
+  }
+
+  /**
+   * Private notes need the key's "Allow access to non-offer private fields?" permission (developers.ashbyhq.com,
+   * Authentication: "Private Fields Access"); without it a private note's reference marker cannot be read back
+   * after an uncertain write. The API does not say whether a key has it (apiKey.info is undocumented beyond
+   * needing apiKeysRead), so the check is advisory: a private note seen on a sample candidate proves it.
+   */
+  private async privateFieldsCheck(ctx: AtsContext, sample: AshbyCandidate | null): Promise<ConnectionCheck> {
+    const check = 'private notes (non-offer private fields)';
+    const unconfirmed = (why: string): ConnectionCheck => ({
+      check,
+      ok: false,
+      severity: 'advisory',
+      detail: `${why}: make sure the API key has "Allow access to non-offer private fields?", or private meetings' notes cannot be read back`,
+      code: 'PERMISSION_DENIED',
+    });
+    if (!sample) return unconfirmed('not confirmed (no candidate to look at)');
+    try {
+      const notes = await this.rpc<AshbyNote[]>(ctx, 'candidate.listNotes', { candidateId: sample.id, limit: MAX_PAGE });
+      if ((notes.results ?? []).some((n) => n?.isPrivate === true)) {
+        return { check, ok: true, severity: 'advisory', detail: 'the key reads private notes' };
+      }
+      return unconfirmed('not confirmed (no private note on the sample candidate)');
+    } catch (err) {
+      return unconfirmed(`not confirmed (${toAtsError(err).message})`);
+    }
   }
 
   private async listPage(ctx: AtsContext, cursor: ListCursor, limit: number): Promise<CandidatePage> {
@@ -321,7 +358,7 @@ export class AshbyAdapter implements AtsAdapter {
 
   /** The meeting owner's Ashby user id: by e-mail, then by exact name, then settings.userId. */
   private resolveAuthor(ctx: AtsContext, author: NoteDraft['author']): Promise<string> {
-    return this.owners.resolve(ctx, author, readString(ctx.settings.userId), (email, name) =>
+    return this.owners.resolve(ctx, author, config(ctx).settings.userId ?? null, (email, name) =>
       this.lookUpOwner(ctx, email, name),
     );
   }
@@ -374,8 +411,8 @@ export class AshbyAdapter implements AtsAdapter {
     body: Record<string, unknown>,
     options: { onBehalfOf?: string } = {},
   ): Promise<AshbyEnvelope<T>> {
-    const apiKey = readString(ctx.credentials.apiKey);
-    if (!apiKey) throw new AtsError('CONFIGURATION', 'ashby: credentials.apiKey is missing');
+    const { credentials, settings } = config(ctx);
+    const apiKey = credentials.apiKey;
     const headers: Record<string, string> = {
       Accept: ACCEPT,
       'Content-Type': 'application/json',
@@ -384,7 +421,7 @@ export class AshbyAdapter implements AtsAdapter {
     if (options.onBehalfOf) headers['X-On-Behalf-Of'] = options.onBehalfOf;
     const response = await this.client(ctx).request<AshbyEnvelope<T> | string>({
       method: 'POST',
-      url: `${baseUrl(ctx)}/${endpoint}`,
+      url: `${settings.baseUrl ?? DEFAULT_BASE_URL}/${endpoint}`,
       data: body,
       headers,
     });
@@ -400,7 +437,7 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   private client(ctx: AtsContext): AtsHttpClient {
-    return this.http.forContext(ctx, readNumber(ctx.settings.timeoutMs));
+    return this.http.forContext(ctx, config(ctx).settings.timeoutMs ?? null);
   }
 }
 
@@ -470,16 +507,6 @@ function decodeCursor(value: string): ListCursor {
   throw new AtsError('INVALID_REQUEST', 'ashby: the listing cursor is not one this adapter issued');
 }
 
-function baseUrl(ctx: AtsContext): string {
-  return (readString(ctx.settings.baseUrl) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-}
-
-function readString(value: unknown): string | null {
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
-function readNumber(value: unknown): number | null {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
+function config(ctx: AtsContext) {
+  return readConnectionConfig(ASHBY_CONTRACT, ctx);
 }
