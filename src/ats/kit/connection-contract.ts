@@ -24,6 +24,8 @@ export interface ContractDefinition<CS extends z.ZodRawShape, SS extends z.ZodRa
   provider: string;
   vendorDomains: readonly string[];
   credentials: CS;
+  /** Keep credential keys the contract does not declare (the sandbox, which uses none, stores whatever it is given). */
+  openCredentials?: boolean;
   settings: SS;
   /** Rules across settings (e.g. one of two settings is required). */
   refine?: (settings: z.output<z.ZodObject<SS>>, ctx: z.RefinementCtx) => void;
@@ -44,7 +46,7 @@ export function defineConnectionContract<CS extends z.ZodRawShape, SS extends z.
   return {
     provider: definition.provider,
     vendorDomains: definition.vendorDomains,
-    credentials: z.strictObject(definition.credentials) as never,
+    credentials: (definition.openCredentials ? z.looseObject(definition.credentials) : z.strictObject(definition.credentials)) as never,
     settings: (definition.refine
       ? z.looseObject(definition.settings).superRefine((value, ctx) => definition.refine!(value as never, ctx))
       : z.looseObject(definition.settings)) as never,

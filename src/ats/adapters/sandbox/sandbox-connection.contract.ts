@@ -4,11 +4,15 @@ import { rateLimitSetting, timeoutMsSetting } from '../../kit/connection-setting
 
 const id = z.union([z.string().trim().min(1).max(255), z.number().int()]);
 
-/** The sandbox lives in Debrief's database: no credentials, no host; its candidates are settings. */
+/**
+ * The sandbox lives in Debrief's database: it needs no credentials and has no host; its candidates are settings.
+ * Credentials given anyway are stored (encrypted, write-only) like any provider's and never used.
+ */
 export const SANDBOX_CONTRACT = defineConnectionContract({
   provider: 'sandbox',
   vendorDomains: [],
   credentials: {},
+  openCredentials: true,
   settings: {
     candidates: z
       .array(
