@@ -66,7 +66,9 @@ interface ListCursor {
  * Operator contract:
  * - credentials `{ apiKey }`: HTTP Basic with the key as username and an empty password. The key needs
  *   Candidates read + write (candidate.search, .list, .listNotes, .createNote) and Organization read
- *   (user.search, user.list, user.info, to author notes as the meeting owner).
+ *   (user.search, user.list, user.info, to author notes as the meeting owner), and "Allow access to non-offer
+ *   private fields?" for private notes (developers.ashbyhq.com, Authentication: "Private Fields Access").
+ * - credentials and settings are read through ASHBY_CONTRACT (ashby-connection.contract.ts).
  * - settings.baseUrl: default `https://api.ashbyhq.com` (tests point it at a local fake).
  * - settings.userId: Ashby user id that authors notes when the meeting owner is not an Ashby user.
  *   Private notes are only visible to users (and keys) allowed to see private fields; the reference-marker
@@ -75,7 +77,8 @@ interface ListCursor {
  *
  * Calls are RPC style: `POST {baseUrl}/<resource>.<method>` with a JSON body and
  * `Accept: application/json; version=1`. Notes are written with `X-On-Behalf-Of: <user id>` so they carry
- * the meeting owner's name, as `text/html` reduced to Ashby's allowed tags, `isPrivate: true` for private
+ * the meeting owner's name (the header is not in Ashby's public API reference, only in its changelog of
+ * 2026-11-10; if Ashby ignores it, the API key's user authors the note), as `text/html` reduced to Ashby's allowed tags, `isPrivate: true` for private
  * meetings and `sendNotifications: false`.
  *
  * Settled from sources (the vendor's docs are the authority where they speak):
