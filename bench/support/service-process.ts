@@ -63,6 +63,8 @@ export class ServiceProcess {
         ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
         LOG_LEVEL: 'info',
         SCHEDULER_ENABLED: 'false',
+        // The fake ATS listens on this machine, which only a listed host may be.
+        ATS_ALLOWED_HOSTS: '127.0.0.1',
         ...this.options.env,
         // e.g. BENCH_SERVICE_ENV="LOG_LEVEL=warn,DB_POOL_SIZE=20" to try a setting without editing a script
         ...Object.fromEntries(

@@ -132,9 +132,17 @@ export const previewResponseSchema = z.object({
 // Connection test
 
 export const connectionTestResponseSchema = z.object({
-  ok: z.boolean().describe('Every check passed'),
-  checks: z.array(z.object({ check: z.string(), ok: z.boolean(), detail: z.string(), code: z.string().optional() })),
-  rearmed: z.number().int().describe('Failed syncs (AUTH_FAILED, PERMISSION_DENIED, TEMPORARY) re-armed because every check passed'),
+  ok: z.boolean().describe('Every required check passed (advisory ones may warn)'),
+  checks: z.array(
+    z.object({
+      check: z.string(),
+      ok: z.boolean(),
+      detail: z.string(),
+      code: z.string().optional(),
+      severity: z.enum(['required', 'advisory']).optional().describe('advisory: a failure warns without failing the test'),
+    }),
+  ),
+  rearmed: z.number().int().describe('Failed syncs (AUTH_FAILED, PERMISSION_DENIED, TEMPORARY) re-armed because the test passed'),
 });
 
 // ---------------------------------------------------------------------------------------------------------------

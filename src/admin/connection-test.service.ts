@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AtsAdapter, AtsContext, ConnectionCheck } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
 import { isAtsError } from '../ats/ats-error';
+import { connectionTestPassed } from '../ats/kit/connection-checks';
 import { ConnectionsService } from '../connections/connections.service';
 import { codesWhere } from '../sync/failure-policy';
 import { SyncRepository } from '../sync/sync.repository';
@@ -59,7 +60,8 @@ export class ConnectionTestService {
       // contextOf throws only when the stored credentials cannot be decrypted (e.g. ENCRYPTION_KEY changed).
       checks = [{ check: 'credentials', ok: false, detail: 'the stored credentials cannot be decrypted; set them again', code: 'CONFIGURATION' }];
     }
-    const ok = checks.every((c) => c.ok);
+    // Advisory checks (e.g. no fallback author) warn without failing: a working connection still re-arms.
+    const ok = connectionTestPassed(checks);
     let rearmed: string[] = [];
     if (ok && connection.enabled) {
       rearmed = await this.state.rearm(await this.state.failedWith(connection.id, REARM_ON_PASS), ['failed']);

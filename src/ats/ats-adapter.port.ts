@@ -1,4 +1,5 @@
 import type { AtsErrorCode } from './ats-error';
+import type { ConnectionContract } from './kit/connection-contract';
 
 /** Injection token for the list of adapters collected by the registry. */
 export const ATS_ADAPTERS = Symbol('ATS_ADAPTERS');
@@ -133,6 +134,11 @@ export interface ConnectionCheck {
   ok: boolean;
   detail: string;
   code?: AtsErrorCode;
+  /**
+   * `required` (the default): the connection test fails when this check fails. `advisory`: a failure is a
+   * warning (e.g. no fallback author) that does not fail the test.
+   */
+  severity?: 'required' | 'advisory';
 }
 
 /**
@@ -145,6 +151,8 @@ export interface AtsAdapter {
   /** Provider key used in `connections.provider`, e.g. `greenhouse`. */
   readonly provider: string;
   readonly capabilities: AtsCapabilities;
+  /** Credentials and settings a connection must hold (zod schemas) and the vendor domains they may go to. */
+  readonly contract: ConnectionContract;
 
   searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]>;
   listCandidates(ctx: AtsContext, request: ListCandidatesRequest): Promise<CandidatePage>;

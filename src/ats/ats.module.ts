@@ -9,6 +9,8 @@ import { LeverAdapter } from './adapters/lever/lever.adapter';
 import { SandboxNoteEntity } from './adapters/sandbox/sandbox-note.entity';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
 import { WorkableAdapter } from './adapters/workable/workable.adapter';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AtsUrlPolicy } from './kit/ats-url.policy';
 import { RateSlotStore } from './rate-limit/rate-slot.store';
 
 /** Every provider Debrief can post to. Adding one is adding its adapter here. */
@@ -20,10 +22,12 @@ const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter,
   providers: [
     // Every adapter's requests are metered against the per-connection schedule all instances share.
     RateSlotStore,
+    // Where credentials may be sent: vendor domains, plus the hosts the operator lists.
+    { provide: AtsUrlPolicy, useFactory: (config: AppConfig) => new AtsUrlPolicy(config.ATS_ALLOWED_HOSTS), inject: [APP_CONFIG] },
     ...ADAPTERS,
     { provide: ATS_ADAPTERS, useFactory: (...adapters: AtsAdapter[]) => adapters, inject: ADAPTERS },
     AtsAdapterRegistry,
   ],
-  exports: [AtsAdapterRegistry],
+  exports: [AtsAdapterRegistry, AtsUrlPolicy],
 })
 export class AtsModule {}

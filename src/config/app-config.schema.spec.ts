@@ -68,6 +68,15 @@ describe('parseConfig', () => {
     expect(config.ENCRYPTION_KEY).toEqual(Buffer.from(KEY_HEX, 'hex'));
   });
 
+  it('reads ATS_ALLOWED_HOSTS as a host list and stops on an entry that is not a host', () => {
+    expect(parseConfig({ ATS_ALLOWED_HOSTS: ' 127.0.0.1:4010, ats-proxy.internal ,' }).ATS_ALLOWED_HOSTS).toEqual([
+      '127.0.0.1:4010',
+      'ats-proxy.internal',
+    ]);
+    expect(parseConfig({}).ATS_ALLOWED_HOSTS).toEqual([]);
+    expect(() => parseConfig({ ATS_ALLOWED_HOSTS: 'https://evil.example/x' })).toThrow(/ATS_ALLOWED_HOSTS invalid entries: https:\/\/evil.example\/x/);
+  });
+
   it('takes ENCRYPTION_KEY as 64 hex characters or base64 of 32 bytes', () => {
     const bytes = randomBytes(32);
     expect(parseConfig({ ENCRYPTION_KEY: bytes.toString('hex') }).ENCRYPTION_KEY).toEqual(bytes);

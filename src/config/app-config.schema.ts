@@ -1,5 +1,6 @@
 import { CronTime, validateCronExpression } from 'cron';
 import { z } from 'zod';
+import { parseAllowedHosts } from '../common/net/allowed-hosts';
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -58,6 +59,16 @@ const webhookSecrets = z
     });
   });
 
+/** `host`, `host:port` or IP literals, comma-separated; a malformed entry stops the boot rather than widen or block. */
+const hostList = z
+  .string()
+  .optional()
+  .transform(list)
+  .superRefine((hosts, ctx) => {
+    const { invalid } = parseAllowedHosts(hosts);
+    if (invalid.length > 0) ctx.addIssue({ code: 'custom', message: `invalid entries: ${invalid.join(', ')} (use host, host:port or an IP)` });
+  });
+
 /** AES-256 needs exactly 32 bytes: accept 64 hex characters or base64 of 32 bytes. */
 const encryptionKey = z
   .string()
@@ -94,6 +105,7 @@ export const envSchema = z
     ADMIN_READONLY_TOKENS: z.string().optional().transform(list),
     ENCRYPTION_KEY: encryptionKey.optional(),
     ASSET_ALLOWED_HOSTS: z.string().optional().transform(list),
+    ATS_ALLOWED_HOSTS: hostList,
     ASSET_TIMEOUT_MS: int(100, 120_000).default(5000),
     ASSET_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

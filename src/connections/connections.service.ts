@@ -4,8 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { cursorTimestampSql, decodeTimeCursor, encodeTimeCursor, Page } from '../common/http/list-cursor';
-import { AtsContext } from '../ats/ats-adapter.port';
+import { AtsAdapter, AtsContext } from '../ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../ats/ats-adapter.registry';
+import { AtsUrlPolicy } from '../ats/kit/ats-url.policy';
+import { checkConnectionConfig, checkSettings, ConfigIssue, jsonPath } from '../ats/kit/connection-contract';
 import { badRequest, notFound } from '../common/api-error';
 import { BoundedCache } from '../common/bounded-cache';
 import { ConnectionEntity } from './connection.entity';
@@ -24,11 +26,13 @@ export class ConnectionsService {
     private readonly cipher: CredentialsCipher,
     private readonly registry: AtsAdapterRegistry,
     private readonly audit: AuditService,
+    private readonly urlPolicy: AtsUrlPolicy,
   ) {}
 
   /** Creates the connection; `actor` (the admin token's label) goes to the audit log with it, atomically. */
   async create(input: CreateConnectionInput, actor: string): Promise<ConnectionView> {
     this.assertProvider(input.provider);
+    this.assertContract(this.registry.get(input.provider), input.credentials, input.settings ?? {});
     const id = randomUUID();
     const entity = this.repo.create({
       id,
@@ -111,6 +115,9 @@ export class ConnectionsService {
     const before = auditedFields(entity);
     const settingsBefore = entity.settings ?? {};
     if (input.provider !== undefined) this.assertProvider(input.provider);
+    if (input.provider !== undefined || input.credentials !== undefined || input.settings !== undefined) {
+      this.assertMergedContract(entity, input);
+    }
     if (input.name !== undefined) entity.name = input.name;
     if (input.provider !== undefined) entity.provider = input.provider;
     if (input.accountId !== undefined) entity.accountId = input.accountId;
@@ -178,11 +185,58 @@ export class ConnectionsService {
     return entity;
   }
 
+  /** Credentials (when given) and settings against the provider's connection contract: a 400 naming each path. */
+  private assertContract(adapter: AtsAdapter, credentials: unknown, settings: unknown): void {
+    const issues =
+      credentials === undefined
+        ? checkSettings(adapter.contract, this.urlPolicy, settings)
+        : (() => {
+            const result = checkConnectionConfig(adapter.contract, this.urlPolicy, { credentials, settings });
+            return result.ok ? [] : result.issues;
+          })();
+    if (issues.length > 0) throw badRequest(`invalid ${adapter.provider} connection`, details(issues));
+  }
+
+  /**
+   * A patch is judged on the connection it would leave: provider, credentials and settings after the change.
+   * Stored credentials never follow a change of where they are sent (a URL setting, the subdomain, the provider)
+   * unless the same request sends them: whoever holds an admin token must not be able to redirect a key they
+   * cannot read.
+   */
+  private assertMergedContract(entity: ConnectionEntity, input: UpdateConnectionInput): void {
+    const adapter = this.registry.get(input.provider ?? entity.provider);
+    const settingsBefore = entity.settings ?? {};
+    const settings = input.settings ?? settingsBefore;
+    if (input.credentials === undefined && entity.credentialsEncrypted !== null) {
+      const moved: ConfigIssue[] = adapter.contract.destinationSettings
+        .filter((key) => JSON.stringify(settingsBefore[key]) !== JSON.stringify((settings as Record<string, unknown>)[key]))
+        .map((key) => ({ path: ['settings', key], message: 'changes where the credentials are sent: send credentials in the same request' }));
+      if (input.provider !== undefined && input.provider !== entity.provider) {
+        moved.push({ path: ['provider'], message: 'changes where the credentials are sent: send credentials in the same request' });
+      }
+      if (moved.length > 0) throw badRequest('credentials are required to change where they are sent', details(moved));
+    }
+    let credentials: unknown = input.credentials;
+    if (credentials === undefined && entity.credentialsEncrypted !== null) {
+      try {
+        credentials = this.credentialsOf(entity.id, entity.credentialsEncrypted);
+      } catch {
+        // Undecryptable (the key changed): nothing usable is stored, so only the settings are judged.
+        credentials = undefined;
+      }
+    }
+    this.assertContract(adapter, credentials, settings);
+  }
+
   private assertProvider(provider: string): void {
     if (!this.registry.has(provider)) {
       throw badRequest(`unknown provider "${provider}"`, [{ path: '$.provider', message: `one of: ${this.registry.providers().join(', ')}` }]);
     }
   }
+}
+
+function details(issues: ConfigIssue[]): Array<{ path: string; message: string }> {
+  return issues.map((issue) => ({ path: jsonPath(issue.path), message: issue.message }));
 }
 
 export interface ConnectionListFilter {

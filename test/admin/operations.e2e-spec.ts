@@ -291,9 +291,20 @@ describe('operating Debrief through the admin API', () => {
       expect(bare.body.ok).toBe(false);
       expect(bare.body.checks[0]).toMatchObject({ ok: false, code: 'CONFIGURATION' });
 
-      const broken = await createSandboxConnection(app, { accountId: 'acc_test_broken', settings: { candidates: 'not a list' } });
+      const refused = await admin().post('/admin/connections', {
+        name: 'Sandbox',
+        provider: 'sandbox',
+        accountId: 'acc_test_broken',
+        settings: { candidates: 'not a list' },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([expect.objectContaining({ path: '$.settings.candidates' })]);
+      // Stored before the contract refused it: the test says so rather than pass.
+      const broken = await createSandboxConnection(app, { accountId: 'acc_test_broken' });
+      await query(`UPDATE connections SET settings = '{"candidates":"not a list"}'::jsonb WHERE id = $1`, [broken.id]);
       const sandbox = await admin().post(`/admin/connections/${broken.id}/test`);
       expect(sandbox.body).toMatchObject({ ok: false, rearmed: 0 });
+      expect(sandbox.body.checks).toEqual([expect.objectContaining({ check: 'configuration', code: 'CONFIGURATION' })]);
       expect((await admin().post('/admin/connections/00000000-0000-4000-8000-000000000000/test')).status).toBe(404);
     });
   });

@@ -101,11 +101,11 @@ export async function directoryName(db: TestDatabase, connectionId: string, exte
   return rows[0]?.display_name ?? null;
 }
 
-/** The operator's credential check (`POST /admin/connections/:id/test`): every check must pass. */
+/** The operator's credential check (`POST /admin/connections/:id/test`): every required check must pass. */
 export async function expectConnectionChecksPass(app: NestFastifyApplication, connectionId: string): Promise<void> {
   const res = await http(app).post(`/admin/connections/${connectionId}/test`).set(adminHeaders());
   expect(res.status).toBe(200);
-  expect(res.body.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+  expect(res.body.checks.filter((c: { ok: boolean; severity?: string }) => !c.ok && c.severity !== 'advisory')).toEqual([]);
   expect(res.body.ok).toBe(true);
 }
 

@@ -408,6 +408,9 @@ class FaultySandboxAdapter implements AtsAdapter {
   get lookBeforeEveryPost() {
     return this.inner.lookBeforeEveryPost;
   }
+  get contract() {
+    return this.inner.contract;
+  }
 
   searchCandidates: AtsAdapter['searchCandidates'] = (ctx, query) => this.inner.searchCandidates(ctx, query);
   listCandidates: AtsAdapter['listCandidates'] = (ctx, request) => this.inner.listCandidates(ctx, request);

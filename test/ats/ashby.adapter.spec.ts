@@ -515,7 +515,21 @@ describe('AshbyAdapter against a fake Ashby API', () => {
   });
 
   describe('testConnection', () => {
+    // The check looks at the first candidate candidate.list answers (the fake sorts by id).
+    const privateNoteOnListedCandidate = () =>
+      fake.notes.push({
+        id: 'note-private-seed',
+        candidateId: [...fake.candidates].sort((a, b) => a.id.localeCompare(b.id))[0]!.id,
+        createdAt: new Date().toISOString(),
+        isPrivate: true,
+        content: 'seeded private note',
+        contentType: 'text/plain',
+        authorId: 'seed-author',
+        sendNotifications: false,
+      });
+
     it('reports every check as working for a fully permitted key', async () => {
+      privateNoteOnListedCandidate();
       const checks = await adapter.testConnection(withSettings({ userId: fallback.id }));
       expect(checks.filter((c) => !c.ok)).toEqual([]);
       expect(checks.map((c) => c.check)).toEqual([
@@ -524,9 +538,19 @@ describe('AshbyAdapter against a fake Ashby API', () => {
         'note reading (candidate.listNotes)',
         'note writing (candidate.createNote)',
         'meeting owner lookup (user.search)',
-        'fallback author (settings.userId)',
+        'private notes (non-offer private fields)',
+        'fallback author',
       ]);
-      expect(fake.notes).toHaveLength(0);
+      expect(fake.notes).toHaveLength(1);
+    });
+
+    it('warns, without failing, when the key may not read private fields', async () => {
+      privateNoteOnListedCandidate();
+      const checks = await adapter.testConnection(withSettings({ userId: fallback.id }, { apiKey: 'key-no-private' }));
+      expect(checks.filter((c) => !c.ok)).toEqual([
+        expect.objectContaining({ check: 'private notes (non-offer private fields)', severity: 'advisory', code: 'PERMISSION_DENIED' }),
+      ]);
+      expect(checks.find((c) => !c.ok)?.detail).toContain('Allow access to non-offer private fields');
     });
 
     it('says which permissions are missing', async () => {
@@ -544,7 +568,7 @@ describe('AshbyAdapter against a fake Ashby API', () => {
 
     it('flags a fallback author that does not exist', async () => {
       const checks = await adapter.testConnection(withSettings({ userId: 'no-such-user' }));
-      expect(checks.find((c) => c.check === 'fallback author (settings.userId)')).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+      expect(checks.find((c) => c.check === 'fallback author')).toMatchObject({ ok: false, severity: 'required', code: 'CONFIGURATION' });
     });
   });
 });

@@ -643,7 +643,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
         'note lookup (query/Note)',
         'note action',
         'meeting owner lookup (query/CorporateUser)',
-        'fallback author (settings.userId)',
+        'fallback author',
       ]);
       expect(fake.notes).toHaveLength(0);
     });
@@ -657,7 +657,7 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
       const checks = await adapter.testConnection(withSettings({ noteAction: 'Coffee chat', userId: '77' }));
       const byName = Object.fromEntries(checks.map((c) => [c.check, c]));
       expect(byName['note action']).toMatchObject({ ok: false, code: 'CONFIGURATION' });
-      expect(byName['fallback author (settings.userId)']).toMatchObject({ ok: false, code: 'CONFIGURATION' });
+      expect(byName['fallback author']).toMatchObject({ ok: false, severity: 'required', code: 'CONFIGURATION' });
       expect(byName['candidate search'].ok).toBe(true);
     });
   });

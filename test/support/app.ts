@@ -21,6 +21,8 @@ export async function createTestApp(
     WORKER_ENABLED: 'false',
     SCHEDULER_ENABLED: 'false',
     DATABASE_URL: databaseUrl,
+    // Where the fake ATS servers listen; a test that judges the URL policy passes its own list.
+    ATS_ALLOWED_HOSTS: process.env.ATS_ALLOWED_HOSTS,
     ...env,
   });
   const app = await createApp({ config, databaseUrl, logger: false });

@@ -1,4 +1,6 @@
 import { AtsCapabilities, AtsContext } from '../ats-adapter.port';
+import { AtsError } from '../ats-error';
+import { rateLimitSetting } from '../kit/connection-settings';
 import { LocalRateGates, RateGateSource } from '../rate-limit/rate-gate';
 import { AtsHttpClient, AtsHttpClientOptions } from './ats-http.client';
 
@@ -20,7 +22,7 @@ export class AtsHttpClientFactory {
 
   /** `timeoutMs` is the adapter's reading of the connection's timeout setting; null keeps the factory's default. */
   forContext(ctx: AtsContext, timeoutMs: number | null = null): AtsHttpClient {
-    const rateLimit = readRateLimit(ctx.settings.rateLimit) ?? this.capabilities.rateLimit;
+    const rateLimit = readRateLimit(ctx.settings.rateLimit, this.provider) ?? this.capabilities.rateLimit;
     const key = `${ctx.connectionId}:${rateLimit.limit}/${rateLimit.intervalMs}:${timeoutMs ?? 'default'}`;
     let client = this.clients.get(key);
     if (!client) {
@@ -38,9 +40,11 @@ export class AtsHttpClientFactory {
   }
 }
 
-function readRateLimit(value: unknown): { limit: number; intervalMs: number } | null {
-  if (!value || typeof value !== 'object') return null;
-  const { limit, intervalMs } = value as Record<string, unknown>;
-  if (typeof limit !== 'number' || typeof intervalMs !== 'number' || limit <= 0 || intervalMs <= 0) return null;
-  return { limit, intervalMs };
+/** The connection contract's reading of `settings.rateLimit`: absent → null, invalid → CONFIGURATION. */
+function readRateLimit(value: unknown, provider: string): { limit: number; intervalMs: number } | null {
+  const parsed = rateLimitSetting.safeParse(value ?? undefined);
+  if (!parsed.success) {
+    throw new AtsError('CONFIGURATION', `${provider}: settings.rateLimit must be { limit: whole number ≥ 1, intervalMs: whole number ≥ 100 }`);
+  }
+  return parsed.data ?? null;
 }

@@ -1,5 +1,6 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
 import { AtsError, AtsErrorCode } from '../ats-error';
+import type { AtsDestinationGuard } from '../kit/ats-url.policy';
 import { LocalRateGate, RateGate } from '../rate-limit/rate-gate';
 import { parseRateLimitReset, parseRetryAfter } from './retry-after';
 
@@ -23,6 +24,11 @@ export interface AtsHttpClientOptions {
    * Return null to fall back to the generic mapping.
    */
   mapError?: (response: AxiosResponse) => AtsError | null;
+  /**
+   * Where requests may go (vendor domains, ATS_ALLOWED_HOSTS). Checked on every request, before the rate gate,
+   * so credentials never leave for a host the policy refuses, whatever the stored settings or an ATS's answer say.
+   */
+  destinations?: AtsDestinationGuard;
 }
 
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
@@ -83,6 +89,7 @@ export class AtsHttpClient {
   }
 
   private async send<T>(config: AxiosRequestConfig, write: boolean): Promise<AxiosResponse<T>> {
+    this.assertDestination(config);
     const waitMs = this.blockedUntil - Date.now();
     if (waitMs > 0) await sleep(waitMs);
     // Rejects (TEMPORARY) only before anything is sent, so such a failure is never an uncertain write.
@@ -95,6 +102,19 @@ export class AtsHttpClient {
     }
     this.readRateHeaders(response);
     return response;
+  }
+
+  private assertDestination(config: AxiosRequestConfig): void {
+    const guard = this.options.destinations;
+    if (!guard) return;
+    let target: string;
+    try {
+      target = new URL(config.url ?? '', config.baseURL).toString();
+    } catch {
+      target = config.url ?? '';
+    }
+    const refusal = guard.refusal(target);
+    if (refusal) throw new AtsError('CONFIGURATION', `${this.options.provider}: request refused: ${refusal}`);
   }
 
   private blockFor(seconds: number): void {
@@ -155,19 +175,46 @@ export function httpStatusError(provider: string, response: AxiosResponse, messa
   const retryAfter =
     parseRetryAfter(h['retry-after']) ??
     parseRateLimitReset(h['x-ratelimit-reset'] ?? h['x-rate-limit-reset'] ?? h['ratelimit-reset']);
-  return new AtsError(code, `${provider}: HTTP ${status}${message ? `: ${message}` : describeBody(response.data)}`, {
+  // Adapters' own readings of the vendor's error fields are bounded the same way as the generic one.
+  const said = message ? `: ${bounded(message)}` : describeBody(response.data);
+  return new AtsError(code, `${provider}: HTTP ${status}${said}`, {
     status,
     retryAfterSeconds: code === 'RATE_LIMITED' || code === 'TEMPORARY' ? retryAfter : null,
   });
 }
 
-function describeBody(data: unknown): string {
-  if (data === null || data === undefined || data === '') return '';
-  if (typeof data === 'string') return `: ${data.slice(0, 200)}`;
-  if (typeof data === 'object') {
-    const d = data as Record<string, unknown>;
-    const msg = d.message ?? d.errorMessage ?? d.error ?? d.errors;
-    if (msg !== undefined) return `: ${JSON.stringify(msg).slice(0, 200)}`;
+/**
+ * What an error answer says, from the vendor's own error fields only (`message`, `error`, `errorMessage`,
+ * `error_description`, `errors`), as bounded strings. A body that is not JSON is described by its status alone:
+ * whatever a host answers must not be echoed into messages, logs or the admin API.
+ */
+export function describeBody(data: unknown): string {
+  if (!data || typeof data !== 'object') return '';
+  const d = data as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of ['message', 'errorMessage', 'error', 'error_description', 'errors']) {
+    collectErrorText(d[key], parts, 0);
   }
-  return '';
+  const text = [...new Set(parts)].join('; ');
+  return text === '' ? '' : `: ${bounded(text)}`;
+}
+
+function bounded(text: string): string {
+  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT - 1)}…` : text;
+}
+
+const MAX_ERROR_TEXT = 200;
+const MAX_ERROR_PARTS = 5;
+
+function collectErrorText(value: unknown, into: string[], depth: number): void {
+  if (into.length >= MAX_ERROR_PARTS || depth > 2 || value === null || value === undefined) return;
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed !== '') into.push(trimmed.slice(0, MAX_ERROR_TEXT));
+  } else if (Array.isArray(value)) {
+    for (const item of value.slice(0, MAX_ERROR_PARTS)) collectErrorText(item, into, depth + 1);
+  } else if (typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    collectErrorText(o.message ?? o.errorMessage ?? o.error ?? o.detail, into, depth + 1);
+  }
 }

@@ -23,7 +23,7 @@ export const RESTART_CURSOR_CODES = new Set(['next_cursor_expired', 'invalid_nex
 
 /** Reads `errorInfo {code, message}` and `errors: [string | {message, parameter}]`, whichever Ashby sent. */
 export function readAshbyFailure(data: unknown): { ashbyCode: string | null; message: string } {
-  if (!data || typeof data !== 'object') return { ashbyCode: null, message: typeof data === 'string' ? data.slice(0, 200) : '' };
+  if (!data || typeof data !== 'object') return { ashbyCode: null, message: '' };
   const envelope = data as AshbyEnvelope<unknown>;
   const parts: string[] = [];
   const info = envelope.errorInfo;

@@ -13,6 +13,9 @@ import {
   PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { AtsUrlPolicy, destinationGuard } from '../../kit/ats-url.policy';
+import { configOrCheck, fallbackAuthorCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
 import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
@@ -25,6 +28,7 @@ import {
   RESTART_CURSOR_CODES,
   RESTART_SYNC_CODES,
 } from './ashby-error.mapper';
+import { ASHBY_CONTRACT } from './ashby-connection.contract';
 import { buildAshbyNoteHtml, containsText } from './ashby-note.formatter';
 import { decodeAshbySyncState, encodeAshbySyncState, syncTokenFor } from './ashby-sync-state';
 import type { AshbyCandidate, AshbyContact, AshbyEnvelope, AshbyNote, AshbyUser } from './ashby.types';
@@ -63,7 +67,9 @@ interface ListCursor {
  * Operator contract:
  * - credentials `{ apiKey }`: HTTP Basic with the key as username and an empty password. The key needs
  *   Candidates read + write (candidate.search, .list, .listNotes, .createNote) and Organization read
- *   (user.search, user.list, user.info, to author notes as the meeting owner).
+ *   (user.search, user.list, user.info, to author notes as the meeting owner), and "Allow access to non-offer
+ *   private fields?" for private notes (developers.ashbyhq.com, Authentication: "Private Fields Access").
+ * - credentials and settings are read through ASHBY_CONTRACT (ashby-connection.contract.ts).
  * - settings.baseUrl: default `https://api.ashbyhq.com` (tests point it at a local fake).
  * - settings.userId: Ashby user id that authors notes when the meeting owner is not an Ashby user.
  *   Private notes are only visible to users (and keys) allowed to see private fields; the reference-marker
@@ -72,7 +78,8 @@ interface ListCursor {
  *
  * Calls are RPC style: `POST {baseUrl}/<resource>.<method>` with a JSON body and
  * `Accept: application/json; version=1`. Notes are written with `X-On-Behalf-Of: <user id>` so they carry
- * the meeting owner's name, as `text/html` reduced to Ashby's allowed tags, `isPrivate: true` for private
+ * the meeting owner's name (the header is not in Ashby's public API reference, only in its changelog of
+ * 2026-11-10; if Ashby ignores it, the API key's user authors the note), as `text/html` reduced to Ashby's allowed tags, `isPrivate: true` for private
  * meetings and `sendNotifications: false`.
  *
  * Settled from sources (the vendor's docs are the authority where they speak):
@@ -119,14 +126,19 @@ export class AshbyAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
+  readonly contract = ASHBY_CONTRACT;
 
   private readonly http: AtsHttpClientFactory;
   /** Owner lookups, including misses, so a run of one owner's meetings does not list the users again. */
   private readonly owners = new OwnerResolver(ASHBY_PROVIDER, 'an Ashby user');
 
-  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
-  constructor(@Optional() rateSlots?: RateSlotStore) {
-    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError }, rateSlots);
+  /**
+   * `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process.
+   * `urlPolicy` says where credentials may go; without it ATS_ALLOWED_HOSTS is read from the environment.
+   */
+  constructor(@Optional() rateSlots?: RateSlotStore, @Optional() urlPolicy?: AtsUrlPolicy) {
+    const destinations = destinationGuard(ASHBY_CONTRACT.vendorDomains, urlPolicy);
+    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapAshbyHttpError, destinations }, rateSlots);
   }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -233,6 +245,8 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    const read = configOrCheck(() => config(ctx));
+    if (!read.config) return read.checks;
     const checks: ConnectionCheck[] = [];
     const run = async (check: string, ok: string, probe: () => Promise<unknown>, accept: (e: AtsError) => boolean = () => false) => {
       try {
@@ -253,7 +267,10 @@ export class AshbyAdapter implements AtsAdapter {
       this.rpc(ctx, 'candidate.search', { email: PROBE_EMAIL }),
     );
     if (!keyWorks) return checks;
-    await run('candidate listing', 'candidate.list answered', () => this.rpc(ctx, 'candidate.list', { limit: 1 }));
+    let sample: AshbyCandidate | null = null;
+    await run('candidate listing', 'candidate.list answered', async () => {
+      sample = (await this.rpc<AshbyCandidate[]>(ctx, 'candidate.list', { limit: 1 })).results?.[0] ?? null;
+    });
     // An unknown candidate proves the permission without reading or writing anything real.
     const permissionOnly = (e: AtsError) => e.code === 'NOT_FOUND' || e.code === 'INVALID_REQUEST';
     await run('note reading (candidate.listNotes)', 'candidate.listNotes is permitted', () =>
@@ -269,22 +286,45 @@ export class AshbyAdapter implements AtsAdapter {
     await run('meeting owner lookup (user.search)', 'user.search is permitted; notes can carry the meeting owner', () =>
       this.rpc(ctx, 'user.search', { email: PROBE_EMAIL }),
     );
-    const fallback = readString(ctx.settings.userId);
-    if (fallback) {
-      await run('fallback author (settings.userId)', `user ${fallback} exists and is enabled`, async () => {
-        const envelope = await this.rpc<AshbyUser>(ctx, 'user.info', { userId: fallback });
-        if (envelope.results?.isEnabled === false) {
-          throw new AtsError('CONFIGURATION', `ashby: user ${fallback} is disabled`);
-        }
-      });
-    } else {
-      checks.push({
-        check: 'fallback author (settings.userId)',
-        ok: true,
-        detail: 'not set: notes post only when the meeting owner is an Ashby user',
-      });
-    }
+    checks.push(await this.privateFieldsCheck(ctx, sample));
+    checks.push(
+      await fallbackAuthorCheck({
+        userId: read.config.settings.userId,
+        userKind: 'an Ashby user',
+        lookUp: async (userId) => {
+          const user = (await this.rpc<AshbyUser>(ctx, 'user.info', { userId })).results;
+          return user ? { name: [user.firstName, user.lastName].filter(Boolean).join(' ') || null, active: isEnabledUser(user) } : null;
+        },
+      }),
+    );
     return checks;
+  }
+
+  /**
+   * Private notes need the key's "Allow access to non-offer private fields?" permission (developers.ashbyhq.com,
+   * Authentication: "Private Fields Access"); without it a private note's reference marker cannot be read back
+   * after an uncertain write. The API does not say whether a key has it (apiKey.info is undocumented beyond
+   * needing apiKeysRead), so the check is advisory: a private note seen on a sample candidate proves it.
+   */
+  private async privateFieldsCheck(ctx: AtsContext, sample: AshbyCandidate | null): Promise<ConnectionCheck> {
+    const check = 'private notes (non-offer private fields)';
+    const unconfirmed = (why: string): ConnectionCheck => ({
+      check,
+      ok: false,
+      severity: 'advisory',
+      detail: `${why}: make sure the API key has "Allow access to non-offer private fields?", or private meetings' notes cannot be read back`,
+      code: 'PERMISSION_DENIED',
+    });
+    if (!sample) return unconfirmed('not confirmed (no candidate to look at)');
+    try {
+      const notes = await this.rpc<AshbyNote[]>(ctx, 'candidate.listNotes', { candidateId: sample.id, limit: MAX_PAGE });
+      if ((notes.results ?? []).some((n) => n?.isPrivate === true)) {
+        return { check, ok: true, severity: 'advisory', detail: 'the key reads private notes' };
+      }
+      return unconfirmed('not confirmed (no private note on the sample candidate)');
+    } catch (err) {
+      return unconfirmed(`not confirmed (${toAtsError(err).message})`);
+    }
   }
 
   private async listPage(ctx: AtsContext, cursor: ListCursor, limit: number): Promise<CandidatePage> {
@@ -312,7 +352,7 @@ export class AshbyAdapter implements AtsAdapter {
 
   /** The meeting owner's Ashby user id: by e-mail, then by exact name, then settings.userId. */
   private resolveAuthor(ctx: AtsContext, author: NoteDraft['author']): Promise<string> {
-    return this.owners.resolve(ctx, author, readString(ctx.settings.userId), (email, name) =>
+    return this.owners.resolve(ctx, author, config(ctx).settings.userId ?? null, (email, name) =>
       this.lookUpOwner(ctx, email, name),
     );
   }
@@ -365,8 +405,8 @@ export class AshbyAdapter implements AtsAdapter {
     body: Record<string, unknown>,
     options: { onBehalfOf?: string; write?: boolean } = {},
   ): Promise<AshbyEnvelope<T>> {
-    const apiKey = readString(ctx.credentials.apiKey);
-    if (!apiKey) throw new AtsError('CONFIGURATION', 'ashby: credentials.apiKey is missing');
+    const { credentials, settings } = config(ctx);
+    const apiKey = credentials.apiKey;
     const headers: Record<string, string> = {
       Accept: ACCEPT,
       'Content-Type': 'application/json',
@@ -376,7 +416,7 @@ export class AshbyAdapter implements AtsAdapter {
     // Every call is a POST; only the ones that change something may leave an uncertain outcome.
     const write = options.write === true;
     const response = await this.client(ctx).request<AshbyEnvelope<T> | string>(
-      { method: 'POST', url: `${baseUrl(ctx)}/${endpoint}`, data: body, headers },
+      { method: 'POST', url: `${settings.baseUrl ?? DEFAULT_BASE_URL}/${endpoint}`, data: body, headers },
       { write },
     );
     const data = response.data;
@@ -392,7 +432,7 @@ export class AshbyAdapter implements AtsAdapter {
   }
 
   private client(ctx: AtsContext): AtsHttpClient {
-    return this.http.forContext(ctx, readNumber(ctx.settings.timeoutMs));
+    return this.http.forContext(ctx, config(ctx).settings.timeoutMs ?? null);
   }
 }
 
@@ -457,16 +497,6 @@ function decodeCursor(value: string): ListCursor {
   throw new AtsError('INVALID_REQUEST', 'ashby: the listing cursor is not one this adapter issued');
 }
 
-function baseUrl(ctx: AtsContext): string {
-  return (readString(ctx.settings.baseUrl) ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-}
-
-function readString(value: unknown): string | null {
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
-function readNumber(value: unknown): number | null {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
+function config(ctx: AtsContext) {
+  return readConnectionConfig(ASHBY_CONTRACT, ctx);
 }

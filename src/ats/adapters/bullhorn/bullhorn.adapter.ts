@@ -15,10 +15,14 @@ import {
   PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
+import { AtsUrlPolicy, destinationGuard } from '../../kit/ats-url.policy';
+import { configOrCheck, fallbackAuthorCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
 import { fullNameKey, OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
+import { BULLHORN_CONTRACT } from './bullhorn-connection.contract';
 import { BULLHORN_PROVIDER, mapBullhornHttpError } from './bullhorn-error.mapper';
 import { buildBullhornComments, externalIdFor } from './bullhorn-note.formatter';
 import {
@@ -141,6 +145,7 @@ export class BullhornAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 25, intervalMs: 1000 },
   };
+  readonly contract = BULLHORN_CONTRACT;
 
   private readonly http: AtsHttpClientFactory;
   private readonly connections = new Map<string, Connection>();
@@ -148,9 +153,14 @@ export class BullhornAdapter implements AtsAdapter {
   private readonly owners = new OwnerResolver(BULLHORN_PROVIDER, 'a Bullhorn user');
   private readonly actionLists = new Map<string, { actions: string[] | null; at: number }>();
 
-  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
-  constructor(@Optional() rateSlots?: RateSlotStore) {
-    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapBullhornHttpError }, rateSlots);
+  /**
+   * `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process.
+   * `urlPolicy` says where credentials may go (also the `restUrl` a login answers); without it ATS_ALLOWED_HOSTS is
+   * read from the environment.
+   */
+  constructor(@Optional() rateSlots?: RateSlotStore, @Optional() urlPolicy?: AtsUrlPolicy) {
+    const destinations = destinationGuard(BULLHORN_CONTRACT.vendorDomains, urlPolicy);
+    this.http = new AtsHttpClientFactory(this.provider, this.capabilities, { mapError: mapBullhornHttpError, destinations }, rateSlots);
   }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -218,6 +228,8 @@ export class BullhornAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
+    const read = configOrCheck(() => config(ctx));
+    if (!read.config) return read.checks;
     const checks: ConnectionCheck[] = [];
     const run = async (check: string, probe: () => Promise<string>): Promise<boolean> => {
       try {
@@ -255,35 +267,27 @@ export class BullhornAdapter implements AtsAdapter {
       });
       return 'notes can carry the meeting owner';
     });
-    const fallback = readString(ctx.settings.userId);
-    if (fallback) {
-      await run('fallback author (settings.userId)', async () => {
-        const id = numericId(fallback, 'settings.userId');
-        const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
-          method: 'GET',
-          url: 'query/CorporateUser',
-          params: { where: `id=${id}`, fields: USER_FIELDS, count: 1 },
-        });
-        const user = (answer.data ?? [])[0];
-        if (!user) throw new AtsError('NOT_FOUND', `bullhorn: no CorporateUser ${id}`);
-        if (user.enabled === false || user.isDeleted === true) {
-          throw new AtsError('CONFIGURATION', `bullhorn: CorporateUser ${id} is disabled or deleted`);
-        }
-        return `CorporateUser ${id} (${user.name ?? 'unnamed'}) can author notes`;
-      });
-    } else {
-      checks.push({
-        check: 'fallback author (settings.userId)',
-        ok: true,
-        detail: 'not set: notes post only when the meeting owner is a Bullhorn user',
-      });
-    }
+    checks.push(
+      await fallbackAuthorCheck({
+        userId: read.config.settings.userId,
+        userKind: 'a Bullhorn user',
+        lookUp: async (userId) => {
+          const answer = await this.rest<BullhornListAnswer<BullhornCorporateUser>>(ctx, {
+            method: 'GET',
+            url: 'query/CorporateUser',
+            params: { where: `id=${numericId(userId, 'settings.userId')}`, fields: USER_FIELDS, count: 1 },
+          });
+          const user = (answer.data ?? [])[0];
+          return user ? { name: user.name ?? null, active: user.enabled !== false && user.isDeleted !== true } : null;
+        },
+      }),
+    );
     return checks;
   }
 
   private newPass(ctx: AtsContext, updatedSince: Date | null): ListCursor {
     if (!updatedSince) return { v: 1, start: 0, since: null };
-    const overlap = readNumber(ctx.settings.incrementalOverlapMinutes) ?? DEFAULT_OVERLAP_MINUTES;
+    const overlap = config(ctx).settings.incrementalOverlapMinutes ?? DEFAULT_OVERLAP_MINUTES;
     return { v: 1, start: 0, since: luceneDate(new Date(updatedSince.getTime() - overlap * 60_000)) };
   }
 
@@ -304,7 +308,7 @@ export class BullhornAdapter implements AtsAdapter {
 
   /** The meeting owner's CorporateUser id: by e-mail, then by exact name, then settings.userId. */
   private async resolveAuthor(ctx: AtsContext, author: NoteDraft['author']): Promise<number> {
-    const id = await this.owners.resolve(ctx, author, readString(ctx.settings.userId), (email, name) =>
+    const id = await this.owners.resolve(ctx, author, config(ctx).settings.userId ?? null, (email, name) =>
       this.lookUpOwner(ctx, email, name),
     );
     // Ids found in Bullhorn are numbers already, so only settings.userId can fail this.
@@ -361,8 +365,9 @@ export class BullhornAdapter implements AtsAdapter {
 
   /** settings.noteAction, checked against the tenant's comment actions (a value outside them is refused or lost). */
   private async noteAction(ctx: AtsContext, fresh: boolean): Promise<string> {
-    const wanted = readString(ctx.settings.noteAction) ?? DEFAULT_NOTE_ACTION;
-    if (ctx.settings.validateNoteAction === false) return wanted;
+    const { settings } = config(ctx);
+    const wanted = settings.noteAction ?? DEFAULT_NOTE_ACTION;
+    if (settings.validateNoteAction === false) return wanted;
     let cached = this.actionLists.get(ctx.connectionId);
     if (fresh || !cached || Date.now() - cached.at > ACTION_LIST_CACHE_MS) {
       cached = { actions: await this.fetchActions(ctx), at: Date.now() };
@@ -421,8 +426,9 @@ export class BullhornAdapter implements AtsAdapter {
 
   private connection(ctx: AtsContext): Connection {
     const config = authConfig(ctx);
-    const discovery = readBullhornDiscovery(ctx.settings);
-    const timeoutMs = readNumber(ctx.settings.timeoutMs) || null;
+    const { settings } = readConnectionConfig(BULLHORN_CONTRACT, ctx);
+    const discovery = readBullhornDiscovery(settings);
+    const timeoutMs = settings.timeoutMs ?? null;
     const fingerprint = createHash('sha256')
       .update(JSON.stringify([config.clientId, config.clientSecret, config.username, config.password, config.authUrl, config.loginUrl, discovery]))
       .digest('hex');
@@ -438,21 +444,21 @@ export class BullhornAdapter implements AtsAdapter {
 
 }
 
+function config(ctx: AtsContext) {
+  return readConnectionConfig(BULLHORN_CONTRACT, ctx);
+}
+
 function authConfig(ctx: AtsContext): BullhornAuthConfig {
-  const c = ctx.credentials;
-  const missing = ['clientId', 'clientSecret', 'username', 'password'].filter((k) => !readString(c[k]));
-  if (missing.length > 0) {
-    throw new AtsError('CONFIGURATION', `bullhorn: credentials ${missing.join(', ')} missing`);
-  }
-  const s = ctx.settings;
+  const { credentials: c, settings: s } = config(ctx);
   return {
-    clientId: readString(c.clientId)!,
-    clientSecret: readString(c.clientSecret)!,
-    username: readString(c.username)!,
-    password: String(c.password),
-    authUrl: readString(s.authUrl)?.replace(/\/+$/, '').replace(/\/oauth$/, '') ?? null,
-    loginUrl: readString(s.restLoginUrl) ?? readString(s.baseUrl) ?? null,
-    redirectUri: readString(s.redirectUri),
+    clientId: c.clientId.trim(),
+    clientSecret: c.clientSecret.trim(),
+    username: c.username.trim(),
+    password: c.password,
+    // Unset URLs are found by loginInfo discovery (see the session manager).
+    authUrl: s.authUrl?.replace(/\/+$/, '').replace(/\/oauth$/, '') ?? null,
+    loginUrl: s.restLoginUrl ?? s.baseUrl ?? null,
+    redirectUri: s.redirectUri ?? null,
   };
 }
 
@@ -515,14 +521,4 @@ function decodeCursor(value: string): ListCursor {
     // fall through
   }
   throw new AtsError('INVALID_REQUEST', 'bullhorn: the listing cursor is not one this adapter issued');
-}
-
-function readString(value: unknown): string | null {
-  if (typeof value === 'number') return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
-}
-
-function readNumber(value: unknown): number | null {
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : null;
 }

@@ -60,10 +60,14 @@ import type {
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
+import { AtsUrlPolicy, destinationGuard } from '../../kit/ats-url.policy';
+import { configOrCheck, fallbackAuthorCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
 import { OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
+import { GREENHOUSE_CONTRACT } from './greenhouse-connection.contract';
 import { GreenhouseToken, GreenhouseTokenCache } from './greenhouse-token.cache';
 import {
   GreenhouseCandidate,
@@ -112,15 +116,20 @@ export class GreenhouseAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 50, intervalMs: 10_000 },
   };
+  readonly contract = GREENHOUSE_CONTRACT;
 
   private readonly http: AtsHttpClientFactory;
   private readonly tokens = new GreenhouseTokenCache();
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('greenhouse', 'a Greenhouse user');
 
-  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
-  constructor(@Optional() rateSlots?: RateSlotStore) {
-    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readGreenhouseError }, rateSlots);
+  /**
+   * `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process.
+   * `urlPolicy` says where credentials may go; without it ATS_ALLOWED_HOSTS is read from the environment.
+   */
+  constructor(@Optional() rateSlots?: RateSlotStore, @Optional() urlPolicy?: AtsUrlPolicy) {
+    const destinations = destinationGuard(GREENHOUSE_CONTRACT.vendorDomains, urlPolicy);
+    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readGreenhouseError, destinations }, rateSlots);
   }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -219,12 +228,9 @@ export class GreenhouseAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
-    let cfg: GreenhouseConfig;
-    try {
-      cfg = readConfig(ctx);
-    } catch (err) {
-      return [failedCheck('configuration', err)];
-    }
+    const read = configOrCheck(() => readConfig(ctx));
+    if (!read.config) return read.checks;
+    const cfg = read.config;
     const checks: ConnectionCheck[] = [];
     let token: GreenhouseToken;
     let reader = cfg.userId;
@@ -275,40 +281,25 @@ export class GreenhouseAdapter implements AtsAdapter {
         ? {
             check: 'fallback author',
             ok: false,
+            severity: 'required',
             detail: `Greenhouse refused user ${cfg.userId} as acting user: ${refusedUser.message}`,
             code: 'CONFIGURATION',
           }
-        : await this.checkFallbackAuthor(ctx, cfg),
+        : await fallbackAuthorCheck({
+            userId: cfg.userId,
+            userKind: 'a Greenhouse user',
+            lookUp: async (userId) => {
+              const res = await this.api<GreenhouseUser[]>(ctx, cfg, userId, {
+                method: 'get',
+                url: `${cfg.baseUrl}/users`,
+                params: { ids: userId },
+              });
+              const user = asArray<GreenhouseUser>(res.data).find((u) => String(u.id) === userId);
+              return user ? { name: userName(user) || null, active: isActiveUser(user) } : null;
+            },
+          }),
     );
     return checks;
-  }
-
-  private async checkFallbackAuthor(ctx: AtsContext, cfg: GreenhouseConfig): Promise<ConnectionCheck> {
-    if (!cfg.userId) {
-      return {
-        check: 'fallback author',
-        ok: false,
-        detail: 'settings.userId is not set: meetings whose owner is not a Greenhouse user cannot be filed',
-        code: 'CONFIGURATION',
-      };
-    }
-    try {
-      const res = await this.api<GreenhouseUser[]>(ctx, cfg, cfg.userId, {
-        method: 'get',
-        url: `${cfg.baseUrl}/users`,
-        params: { ids: cfg.userId },
-      });
-      const user = asArray<GreenhouseUser>(res.data).find((u) => String(u.id) === cfg.userId);
-      if (!user) {
-        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} not found`, code: 'CONFIGURATION' };
-      }
-      if (!isActiveUser(user)) {
-        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} is deactivated`, code: 'CONFIGURATION' };
-      }
-      return { check: 'fallback author', ok: true, detail: `notes fall back to ${userName(user) || cfg.userId}` };
-    } catch (err) {
-      return failedCheck('fallback author', err);
-    }
   }
 
   /** The meeting owner as a Greenhouse user id: by e-mail, then by exact name, then settings.userId. */
@@ -448,28 +439,15 @@ export class GreenhouseAdapter implements AtsAdapter {
 }
 
 function readConfig(ctx: AtsContext): GreenhouseConfig {
-  const { clientId, clientSecret } = ctx.credentials ?? {};
-  if (typeof clientId !== 'string' || clientId === '' || typeof clientSecret !== 'string' || clientSecret === '') {
-    throw new AtsError('CONFIGURATION', 'greenhouse: credentials need clientId and clientSecret');
-  }
-  const settings = ctx.settings ?? {};
-  let userId: string | null = null;
-  if (settings.userId !== undefined && settings.userId !== null && settings.userId !== '') {
-    userId = String(settings.userId).trim();
-    if (!/^\d+$/.test(userId)) throw new AtsError('CONFIGURATION', 'greenhouse: settings.userId must be a numeric user id');
-  }
+  const { credentials, settings } = readConnectionConfig(GREENHOUSE_CONTRACT, ctx);
   return {
-    baseUrl: urlSetting(settings.baseUrl, DEFAULT_BASE_URL),
-    authUrl: urlSetting(settings.authUrl, DEFAULT_AUTH_URL),
-    clientId,
-    clientSecret,
-    userId,
-    timeoutMs: typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+    baseUrl: settings.baseUrl ?? DEFAULT_BASE_URL,
+    authUrl: settings.authUrl ?? DEFAULT_AUTH_URL,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
+    userId: settings.userId ?? null,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
-}
-
-function urlSetting(value: unknown, fallback: string): string {
-  return (typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback).replace(/\/+$/, '');
 }
 
 /** The credential is part of the key so a rotated secret never reuses the old secret's token. */

@@ -42,10 +42,14 @@ import type {
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
+import { AtsUrlPolicy, destinationGuard } from '../../kit/ats-url.policy';
+import { configOrCheck, fallbackAuthorCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
 import { OwnerResolver, soleUserNamed } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
+import { LEVER_CONTRACT } from './lever-connection.contract';
 import {
   candidatesByContact,
   createdNoteId,
@@ -92,14 +96,19 @@ export class LeverAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 10, intervalMs: 1000 },
   };
+  readonly contract = LEVER_CONTRACT;
 
   private readonly http: AtsHttpClientFactory;
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('lever', 'a Lever user');
 
-  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
-  constructor(@Optional() rateSlots?: RateSlotStore) {
-    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readLeverError }, rateSlots);
+  /**
+   * `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process.
+   * `urlPolicy` says where credentials may go; without it ATS_ALLOWED_HOSTS is read from the environment.
+   */
+  constructor(@Optional() rateSlots?: RateSlotStore, @Optional() urlPolicy?: AtsUrlPolicy) {
+    const destinations = destinationGuard(LEVER_CONTRACT.vendorDomains, urlPolicy);
+    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readLeverError, destinations }, rateSlots);
   }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -171,12 +180,9 @@ export class LeverAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
-    let cfg: LeverConfig;
-    try {
-      cfg = readConfig(ctx);
-    } catch (err) {
-      return [failedCheck('configuration', err)];
-    }
+    const read = configOrCheck(() => readConfig(ctx));
+    if (!read.config) return read.checks;
+    const cfg = read.config;
     const checks: ConnectionCheck[] = [];
     let sample: LeverOpportunity | null = null;
     try {
@@ -215,31 +221,19 @@ export class LeverAdapter implements AtsAdapter {
     return checks;
   }
 
-  private async checkFallbackAuthor(ctx: AtsContext, cfg: LeverConfig): Promise<ConnectionCheck> {
-    if (!cfg.userId) {
-      return {
-        check: 'fallback author',
-        ok: false,
-        detail: 'settings.userId is not set: meetings whose owner is not a Lever user cannot be filed',
-        code: 'CONFIGURATION',
-      };
-    }
-    try {
-      const res = await this.api<{ data?: LeverUser }>(ctx, cfg, {
-        method: 'get',
-        url: `${cfg.baseUrl}/users/${encodeURIComponent(cfg.userId)}`,
-      });
-      const user = res.data?.data;
-      if (!user || !isActiveUser(user)) {
-        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} is deactivated`, code: 'CONFIGURATION' };
-      }
-      return { check: 'fallback author', ok: true, detail: `notes fall back to ${user.name ?? cfg.userId}` };
-    } catch (err) {
-      if (isAtsError(err) && err.code === 'NOT_FOUND') {
-        return { check: 'fallback author', ok: false, detail: `user ${cfg.userId} not found`, code: 'CONFIGURATION' };
-      }
-      return failedCheck('fallback author', err);
-    }
+  private checkFallbackAuthor(ctx: AtsContext, cfg: LeverConfig): Promise<ConnectionCheck> {
+    return fallbackAuthorCheck({
+      userId: cfg.userId,
+      userKind: 'a Lever user',
+      lookUp: async (userId) => {
+        const res = await this.api<{ data?: LeverUser }>(ctx, cfg, {
+          method: 'get',
+          url: `${cfg.baseUrl}/users/${encodeURIComponent(userId)}`,
+        });
+        const user = res.data?.data;
+        return user ? { name: user.name ?? null, active: isActiveUser(user) } : null;
+      },
+    });
   }
 
   private async opportunityFor(ctx: AtsContext, cfg: LeverConfig, candidate: AtsCandidate): Promise<string> {
@@ -358,21 +352,11 @@ function withoutOpportunity(candidate: AtsCandidate): AtsCandidate {
 }
 
 function readConfig(ctx: AtsContext): LeverConfig {
-  const { apiKey } = ctx.credentials ?? {};
-  if (typeof apiKey !== 'string' || apiKey === '') {
-    throw new AtsError('CONFIGURATION', 'lever: credentials need apiKey');
-  }
-  const settings = ctx.settings ?? {};
-  const userId =
-    typeof settings.userId === 'string' && settings.userId.trim() !== '' ? settings.userId.trim() : null;
-  const baseUrl =
-    typeof settings.baseUrl === 'string' && settings.baseUrl.trim() !== '' ? settings.baseUrl.trim() : DEFAULT_BASE_URL;
+  const { credentials, settings } = readConnectionConfig(LEVER_CONTRACT, ctx);
   return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    apiKey,
-    userId,
-    timeoutMs: typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+    baseUrl: settings.baseUrl ?? DEFAULT_BASE_URL,
+    apiKey: credentials.apiKey,
+    userId: settings.userId ?? null,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
 }
-
-

@@ -14,6 +14,9 @@ import {
   PostedNote,
 } from '../../ats-adapter.port';
 import { AtsError } from '../../ats-error';
+import { configOrCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
+import { SANDBOX_CONTRACT } from './sandbox-connection.contract';
 
 interface SandboxCandidate {
   id: string;
@@ -50,6 +53,7 @@ export class SandboxAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 1000, intervalMs: 1000 },
   };
+  readonly contract = SANDBOX_CONTRACT;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -101,10 +105,10 @@ export class SandboxAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
-    const raw = ctx.settings.candidates;
-    const ok = raw === undefined || Array.isArray(raw);
+    const read = configOrCheck(() => readConnectionConfig(SANDBOX_CONTRACT, ctx));
+    if (!read.config) return read.checks;
     return [
-      { check: 'candidates', ok, detail: ok ? `${this.candidates(ctx).length} sandbox candidates` : 'settings.candidates must be a list' },
+      { check: 'candidates', ok: true, detail: `${read.config.settings.candidates?.length ?? 0} sandbox candidates` },
       { check: 'notes', ok: true, detail: 'notes are stored in Debrief\'s database' },
     ];
   }

@@ -49,10 +49,14 @@ import type {
 } from '../../ats-adapter.port';
 import { AtsError, isAtsError } from '../../ats-error';
 import { failedCheck } from '../../connection-check';
+import { AtsUrlPolicy, destinationGuard } from '../../kit/ats-url.policy';
+import { configOrCheck, fallbackAuthorCheck } from '../../kit/connection-checks';
+import { readConnectionConfig } from '../../kit/connection-contract';
 import { OwnerResolver, soleUserNamed, type UserPage } from '../../owner-resolver';
 import { AtsHttpClient } from '../../http/ats-http.client';
 import { AtsHttpClientFactory } from '../../http/ats-http-client.factory';
 import { RateSlotStore } from '../../rate-limit/rate-slot.store';
+import { WORKABLE_CONTRACT } from './workable-connection.contract';
 import {
   candidatesByPerson,
   commentBody,
@@ -108,14 +112,19 @@ export class WorkableAdapter implements AtsAdapter {
     customFields: false,
     rateLimit: { limit: 10, intervalMs: 10_000 },
   };
+  readonly contract = WORKABLE_CONTRACT;
 
   private readonly http: AtsHttpClientFactory;
   /** Owner lookups, including misses, so a run of one owner's meetings does not rescan the user list. */
   private readonly owners = new OwnerResolver('workable', 'a Workable member');
 
-  /** `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process. */
-  constructor(@Optional() rateSlots?: RateSlotStore) {
-    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readWorkableError }, rateSlots);
+  /**
+   * `rateSlots` is the rate schedule all instances share; without it (adapter tests) the limit is kept in-process.
+   * `urlPolicy` says where credentials may go; without it ATS_ALLOWED_HOSTS is read from the environment.
+   */
+  constructor(@Optional() rateSlots?: RateSlotStore, @Optional() urlPolicy?: AtsUrlPolicy) {
+    const destinations = destinationGuard(WORKABLE_CONTRACT.vendorDomains, urlPolicy);
+    this.http = new AtsHttpClientFactory(PROVIDER, this.capabilities, { mapError: readWorkableError, destinations }, rateSlots);
   }
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -175,12 +184,9 @@ export class WorkableAdapter implements AtsAdapter {
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
-    let cfg: WorkableConfig;
-    try {
-      cfg = readConfig(ctx);
-    } catch (err) {
-      return [failedCheck('configuration', err)];
-    }
+    const read = configOrCheck(() => readConfig(ctx));
+    if (!read.config) return read.checks;
+    const cfg = read.config;
     const checks: ConnectionCheck[] = [];
     let sample: WorkableCandidate | null = null;
     try {
@@ -215,21 +221,18 @@ export class WorkableAdapter implements AtsAdapter {
         checks.push(failedCheck('activities:read', err, 'cannot read candidate activity'));
       }
     }
-    if (!cfg.userId) {
-      checks.push({
-        check: 'fallback author',
-        ok: false,
-        detail: 'settings.userId is not set: meetings whose owner is not a Workable member cannot be filed',
-        code: 'CONFIGURATION',
-      });
-    } else {
-      const member = members.find((m) => m.id === cfg.userId);
-      checks.push(
-        member && isActiveMember(member)
-          ? { check: 'fallback author', ok: true, detail: `comments fall back to ${member.name ?? cfg.userId}` }
-          : { check: 'fallback author', ok: false, detail: `member ${cfg.userId} not found or inactive`, code: 'CONFIGURATION' },
-      );
-    }
+    // The member list read above is the lookup (Workable has no member-by-id read); unread, ask for it again.
+    const listed = members.length > 0 ? members : null;
+    checks.push(
+      await fallbackAuthorCheck({
+        userId: cfg.userId,
+        userKind: 'a Workable member',
+        lookUp: async (userId) => {
+          const member = (listed ?? (await this.scanMembers(ctx, cfg, {}))).find((m) => m.id === userId);
+          return member ? { name: member.name ?? null, active: isActiveMember(member) } : null;
+        },
+      }),
+    );
     return checks;
   }
 
@@ -343,27 +346,17 @@ export class WorkableAdapter implements AtsAdapter {
 }
 
 function readConfig(ctx: AtsContext): WorkableConfig {
-  const { token } = ctx.credentials ?? {};
-  if (typeof token !== 'string' || token === '') {
-    throw new AtsError('CONFIGURATION', 'workable: credentials need token');
-  }
-  const settings = ctx.settings ?? {};
-  let baseUrl: string;
-  if (typeof settings.baseUrl === 'string' && settings.baseUrl.trim() !== '') {
-    baseUrl = settings.baseUrl.trim();
-  } else {
-    const subdomain = typeof settings.subdomain === 'string' ? settings.subdomain.trim().toLowerCase() : '';
-    // The subdomain becomes part of a host name: anything but a DNS label could redirect the token elsewhere.
-    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(subdomain)) {
-      throw new AtsError('CONFIGURATION', 'workable: settings.subdomain (or settings.baseUrl) is required');
-    }
-    baseUrl = `https://${subdomain}.workable.com/spi/v3`;
+  const { credentials, settings } = readConnectionConfig(WORKABLE_CONTRACT, ctx);
+  let baseUrl = settings.baseUrl;
+  if (!baseUrl) {
+    if (!settings.subdomain) throw new AtsError('CONFIGURATION', 'workable: settings.subdomain (or settings.baseUrl) is required');
+    baseUrl = `https://${settings.subdomain}.workable.com/spi/v3`;
   }
   return {
-    baseUrl: baseUrl.replace(/\/+$/, ''),
-    token,
-    userId: typeof settings.userId === 'string' && settings.userId.trim() !== '' ? settings.userId.trim() : null,
-    timeoutMs: typeof settings.timeoutMs === 'number' && settings.timeoutMs > 0 ? settings.timeoutMs : DEFAULT_TIMEOUT_MS,
+    baseUrl,
+    token: credentials.token,
+    userId: settings.userId ?? null,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
 }
 
