@@ -2,6 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AtsContext, NoteDraft } from '../../src/ats/ats-adapter.port';
 import { AtsAdapterRegistry } from '../../src/ats/ats-adapter.registry';
 import { AtsError } from '../../src/ats/ats-error';
+import { AtsUrlPolicy } from '../../src/ats/kit/ats-url.policy';
+import { connectionTestPassed } from '../../src/ats/kit/connection-checks';
+import { checkConnectionConfig, jsonPath } from '../../src/ats/kit/connection-contract';
 import { NotePosting, postNoteOnce } from '../../src/ats/kit/note-poster';
 import { createTestApp } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
@@ -147,10 +150,33 @@ describe('ATS adapter contract', () => {
       expect(pages).toBeGreaterThan(1);
     });
 
-    it('passes every connection check with good credentials', async () => {
+    it('passes every required connection check with good credentials', async () => {
       const checks = await s.adapter.testConnection(s.ctx());
       expect(checks.length).toBeGreaterThan(0);
-      expect(checks.filter((c) => !c.ok)).toEqual([]);
+      expect(checks.filter((c) => !c.ok && c.severity !== 'advisory')).toEqual([]);
+      expect(connectionTestPassed(checks)).toBe(true);
+    });
+
+    it('refuses bad settings: numbers out of range and URL settings off the vendor and allow-list', async () => {
+      const ctx = s.ctx();
+      const policy = new AtsUrlPolicy(['127.0.0.1']);
+      const numbers = { ...ctx.settings, rateLimit: { limit: 1e-9, intervalMs: 1000 }, timeoutMs: -1 };
+      const verdict = checkConnectionConfig(s.adapter.contract, policy, { credentials: ctx.credentials, settings: numbers });
+      expect(verdict.ok).toBe(false);
+      const paths = verdict.ok ? [] : verdict.issues.map((i) => jsonPath(i.path));
+      expect(paths).toEqual(expect.arrayContaining(['$.settings.rateLimit.limit', '$.settings.timeoutMs']));
+      for (const key of s.adapter.contract.urlSettings) {
+        for (const url of ['http://169.254.169.254/latest', 'https://10.0.0.8/', 'file:///etc/passwd', 'https://evil.example.com/']) {
+          const urlVerdict = checkConnectionConfig(s.adapter.contract, policy, {
+            credentials: ctx.credentials,
+            settings: { ...ctx.settings, [key]: url },
+          });
+          expect(urlVerdict.ok ? [] : urlVerdict.issues.map((i) => jsonPath(i.path))).toContain(`$.settings.${key}`);
+        }
+      }
+      // A stored connection that breaks the contract is a failed configuration check at use, never a request.
+      const checks = await s.adapter.testConnection({ ...ctx, settings: numbers });
+      expect(checks.find((c) => !c.ok)?.code).toBe('CONFIGURATION');
     });
 
     it('reports refused credentials as a failed check, without throwing or repeating secrets', async () => {

@@ -65,11 +65,6 @@ export interface ContractSubject {
   clearFaults(): void;
   /** Listing every candidate page by page, this many a page, must return these ids. */
   listing: { pageSize: number; ids: string[] };
-  /**
-   * Settings this adapter's settings schema must refuse, for the "bad settings refused" scenario: null while the
-   * adapter validates no typed settings.
-   */
-  badSettings: Record<string, unknown> | null;
 }
 
 export interface ContractEntry {
@@ -177,7 +172,6 @@ const greenhouse: ContractEntry = {
       injectOnPost: (fault) => fake.http.inject(httpFaults('POST', '/v3/notes', fault)),
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: ['5001', '5002', '5003'] },
-      badSettings: null,
     };
   },
 };
@@ -230,7 +224,6 @@ const lever: ContractEntry = {
       injectOnPost: (fault) => fake.http.inject(httpFaults('POST', /^\/v1\/opportunities\/[^/]+\/notes$/, fault)),
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: ['contact-first-last', 'contact-jane', 'contact-john'] },
-      badSettings: null,
     };
   },
 };
@@ -291,7 +284,6 @@ const workable: ContractEntry = {
       injectOnPost: (fault) => fake.http.inject(httpFaults('POST', /\/comments$/, fault)),
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: ['c-first-last', 'c-jane', 'c-john'] },
-      badSettings: null,
     };
   },
 };
@@ -342,7 +334,6 @@ const ashby: ContractEntry = {
       injectOnPost: (fault) => fake.http.inject(httpFaults('POST', '/candidate.createNote', fault)),
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: [] },
-      badSettings: null,
     };
     return subject;
   },
@@ -385,7 +376,6 @@ const bullhorn: ContractEntry = {
       injectOnPost: (fault) => fake.http.inject(httpFaults('PUT', '/rest-services/corp1/entity/Note', fault)),
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: ['101', '102', '103'] },
-      badSettings: null,
     };
   },
 };
@@ -473,7 +463,6 @@ const sandbox: ContractEntry = {
       injectOnPost: (fault) => adapter.faults.push(fault),
       clearFaults: () => (adapter.faults.length = 0),
       listing: { pageSize: 2, ids: ['cand-1', 'cand-2', 'cand-3'] },
-      badSettings: null,
     };
   },
 };
