@@ -47,3 +47,13 @@ export class AtsError extends Error {
 export function isAtsError(value: unknown): value is AtsError {
   return value instanceof AtsError;
 }
+
+/** The same failure, marked as a write whose outcome is unknown. */
+export function asUncertain(error: AtsError): AtsError {
+  return new AtsError(error.code, error.message, {
+    status: error.status,
+    retryAfterSeconds: error.retryAfterSeconds,
+    uncertain: true,
+    cause: error.cause,
+  });
+}

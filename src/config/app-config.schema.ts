@@ -1,6 +1,6 @@
 import { CronTime, validateCronExpression } from 'cron';
 import { z } from 'zod';
-import { parseAllowedHosts } from '../common/net/allowed-hosts';
+import { parseAllowedHosts } from './allowed-hosts';
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')

@@ -8,9 +8,9 @@ import {
   normaliseHost,
   parseAllowedHosts,
   parseIp,
-} from '../common/net/allowed-hosts';
+} from '../config/allowed-hosts';
 
-export { addressRange, isPublicAddress, parseAllowedHosts, type AllowedHost } from '../common/net/allowed-hosts';
+export { addressRange, isPublicAddress, parseAllowedHosts, type AllowedHost } from '../config/allowed-hosts';
 
 /**
  * Decides whether a URL from a webhook payload may be fetched, and to which address. Payload URLs come

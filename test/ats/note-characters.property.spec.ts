@@ -201,7 +201,8 @@ describe('note characters reach every ATS intact', () => {
       }),
       { numRuns: 60 },
     );
-  });
+    // Sixty notes through three fakes: a busy machine needs more than the default 30 s.
+  }, 180_000);
 
   describe('the strings that broke Bullhorn notes', () => {
     const summary = 'Interview loop: onsite = 3 hours, one = manager.';

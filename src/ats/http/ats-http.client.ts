@@ -1,5 +1,5 @@
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
-import { AtsError, AtsErrorCode } from '../ats-error';
+import { asUncertain, AtsError, AtsErrorCode } from '../ats-error';
 import type { AtsDestinationGuard } from '../kit/ats-url.policy';
 import { LocalRateGate, RateGate } from '../rate-limit/rate-gate';
 import { parseRateLimitReset, parseRetryAfter } from './retry-after';
@@ -146,16 +146,6 @@ export class AtsHttpClient {
       cause: err,
     });
   }
-}
-
-/** The same failure, marked as a write whose outcome is unknown. */
-export function asUncertain(error: AtsError): AtsError {
-  return new AtsError(error.code, error.message, {
-    status: error.status,
-    retryAfterSeconds: error.retryAfterSeconds,
-    uncertain: true,
-    cause: error.cause,
-  });
 }
 
 const STATUS_CODES: Array<[(s: number) => boolean, AtsErrorCode]> = [

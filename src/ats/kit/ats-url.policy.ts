@@ -6,7 +6,7 @@ import {
   normaliseHost,
   parseAllowedHosts,
   parseIp,
-} from '../../common/net/allowed-hosts';
+} from '../../config/allowed-hosts';
 
 export type AtsUrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
 

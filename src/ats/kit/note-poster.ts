@@ -1,6 +1,5 @@
 import type { AtsAdapter, AtsCandidate, AtsContext, CreatedNote, NoteDraft, NoteLookup } from '../ats-adapter.port';
-import { AtsError, isAtsError } from '../ats-error';
-import { asUncertain } from '../http/ats-http.client';
+import { asUncertain, AtsError, isAtsError } from '../ats-error';
 
 /**
  * How far before a known instant a date-bounded look-up reaches: the ATS's clock and ours differ, and a note's
