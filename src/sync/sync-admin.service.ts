@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../admin/audit.service';
 import { cursorTimestampSql, decodeTimeCursor, encodeTimeCursor } from '../admin/list-cursor';
 import { conflict, notFound } from '../common/api-error';
+import { READABLE_DEPTH, truncateDepth } from '../common/http/input-inspection';
 import { SYNC_NOTIFY_CHANNEL } from '../webhook/event-store.repository';
 import { SyncStatus } from './sync.entity';
 import { SyncStateService } from './sync-state.service';
@@ -234,7 +235,8 @@ export class SyncAdminService {
     );
     let payload: unknown = null;
     try {
-      payload = e.raw_body ? JSON.parse(e.raw_body) : null;
+      // Bodies stored before intake bounded their nesting may be too deep to serialise: shown cut, not lost.
+      payload = e.raw_body ? truncateDepth(JSON.parse(e.raw_body), READABLE_DEPTH) : null;
     } catch {
       payload = null;
     }

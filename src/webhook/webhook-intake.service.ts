@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { ApiError, isDataException, isDatabaseUnavailable } from '../common/api-error';
+import { findInputProblem } from '../common/http/input-inspection';
+import { AppConfig, InjectConfig } from '../config/app-config';
 import type { AccessLogFacts } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
 import { EventStoreRepository } from './event-store.repository';
@@ -20,6 +22,7 @@ export class WebhookIntakeService {
     private readonly events: EventStoreRepository,
     private readonly metrics: MetricsService,
     private readonly logger: PinoLogger,
+    @InjectConfig() private readonly config: AppConfig,
   ) {
     this.logger.setContext(WebhookIntakeService.name);
   }
@@ -45,6 +48,13 @@ export class WebhookIntakeService {
       const message = `the body is not valid JSON: ${(err as Error).message}`;
       // `details` has the same shape as for schema errors, so a client reads one field for every 400.
       throw new ApiError(400, 'MALFORMED_JSON', message, [{ path: '$', message }]);
+    }
+    // Refused rather than trimmed: the stored body stays the one that was signed, and every stored one can be
+    // read back (serialising a value nested thousands deep overflows the stack).
+    const tooDeep = findInputProblem(body, { maxDepth: this.config.JSON_MAX_DEPTH, text: false });
+    if (tooDeep) {
+      this.metrics.webhookReceived('invalid');
+      throw new ApiError(400, 'INVALID_PAYLOAD', `the payload is nested deeper than ${this.config.JSON_MAX_DEPTH} levels`, [tooDeep]);
     }
     const envelope = validateEnvelope(body);
     if (!envelope.ok) {
