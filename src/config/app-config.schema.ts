@@ -123,7 +123,7 @@ export const envSchema = z
     DB_POOL_SIZE: int(1, 200).default(10),
     HTTP_HEADERS_TIMEOUT_MS: int(100, 300_000).default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
-    HTTP_IDLE_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+    HTTP_IDLE_TIMEOUT_MS: int(0, 3_600_000).default(0),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(72_000),
     HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1024),
     HTTP_OVERSIZED_DISCARD_BYTES: int(0, 1024 * 1024 * 1024).default(16 * 1024 * 1024),

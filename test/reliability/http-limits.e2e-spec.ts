@@ -15,7 +15,7 @@ import { samplePayload, standardHeaders } from '../support/sign';
 const LIMITS = {
   HTTP_HEADERS_TIMEOUT_MS: '2000',
   HTTP_REQUEST_TIMEOUT_MS: '5000',
-  HTTP_IDLE_TIMEOUT_MS: '1000',
+  HTTP_IDLE_TIMEOUT_MS: '0',
   HTTP_KEEP_ALIVE_TIMEOUT_MS: '1000',
   HTTP_MAX_CONNECTIONS: '16',
 };

@@ -10,7 +10,8 @@ import { parseQueryStrictly } from './strict-query';
  * nothing, or one byte now and then, would hold a socket (and a file descriptor) for ever.
  *  - HTTP_HEADERS_TIMEOUT_MS: the request line and headers must arrive within it (a silent socket is closed);
  *  - HTTP_REQUEST_TIMEOUT_MS: the whole request, body included (a body dribbled byte by byte is cut off);
- *  - HTTP_IDLE_TIMEOUT_MS: a socket with no traffic at all, in either direction, is closed;
+ *  - HTTP_IDLE_TIMEOUT_MS: a socket with no traffic at all, in either direction, is closed (0, the default: never,
+ *    since an admin job run answers only when the job is done);
  *  - HTTP_KEEP_ALIVE_TIMEOUT_MS: how long a connection waits for its next request;
  *  - HTTP_MAX_CONNECTIONS: sockets beyond it are closed on arrival.
  * Node checks the first two on a timer; its default period (30 s) is shortened so that they hold to within
