@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { HostileInputPipe } from './common/http/hostile-input.pipe';
+import { answerOversizedBodiesReadably, httpServerOptions } from './common/http/http-server';
 import { logHookRoutes } from './observability/access-log';
 
 const WEBHOOK_PREFIX = '/webhooks/';
@@ -15,7 +17,7 @@ const WEBHOOK_PREFIX = '/webhooks/';
  * route gets the parsed object, and malformed JSON there is a 400 in the common error shape.
  */
 export async function createApp(options: AppModuleOptions & { logger?: boolean }): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.config.WEBHOOK_BODY_LIMIT_BYTES, trustProxy: true });
+  const adapter = new FastifyAdapter(httpServerOptions(options.config));
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     bufferLogs: options.logger !== false,
     ...(options.logger === false ? { logger: false as const } : {}),
@@ -25,10 +27,12 @@ export async function createApp(options: AppModuleOptions & { logger?: boolean }
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(new HostileInputPipe(options.config.JSON_MAX_DEPTH));
   app.enableShutdownHooks();
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   logHookRoutes(fastify);
+  answerOversizedBodiesReadably(fastify, options.config.HTTP_OVERSIZED_DISCARD_BYTES);
   fastify.removeContentTypeParser(['application/json']);
   fastify.addContentTypeParser(
     /^application\/([\w.+-]+\+)?json(;.*)?$/i,

@@ -18,4 +18,17 @@ describe('redactSecrets', () => {
       changes: { name: { from: 'a', to: 'b' } },
     });
   });
+
+  it('cuts a value nested 5,000 deep instead of overflowing the stack', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 5000; i++) deep = { nested: deep };
+    let redacted = redactSecrets({ settings: deep });
+    let levels = 0;
+    while (typeof redacted === 'object') {
+      redacted = Object.values(redacted)[0];
+      levels++;
+    }
+    expect(redacted).toBe('[nested too deep]');
+    expect(levels).toBeLessThan(1100);
+  });
 });

@@ -90,13 +90,16 @@ export class AuditService {
  * A last line of defence: callers already leave secret values out, but a value under a secret-looking key is
  * replaced anyway, so a later caller's mistake cannot put a credential into a table kept for years.
  */
-export function redactSecrets(value: unknown): any {
-  if (Array.isArray(value)) return value.map(redactSecrets);
+export function redactSecrets(value: unknown, depth = 0): any {
+  // Requests are refused beyond JSON_MAX_DEPTH; this bound only keeps a caller's mistake from overflowing the stack.
+  if (depth > MAX_DETAIL_DEPTH) return '[nested too deep]';
+  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, depth + 1));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
       key,
-      SECRET_KEY.test(key) && inner !== null && typeof inner !== 'boolean' ? '[redacted]' : redactSecrets(inner),
+      SECRET_KEY.test(key) && inner !== null && typeof inner !== 'boolean' ? '[redacted]' : redactSecrets(inner, depth + 1),
     ]),
   );
 }
+const MAX_DETAIL_DEPTH = 1000;

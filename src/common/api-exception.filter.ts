@@ -1,10 +1,12 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiErrorBody, isDatabaseUnavailable } from './api-error';
+import { ApiErrorBody, isDataException, isDatabaseUnavailable } from './api-error';
+import { loggableError } from './http/loggable-error';
 
 /**
  * Turns every exception into `{ code, message, details }`. Unknown errors become 500 without their text;
- * an unreachable database becomes 503 so that callers (the provider) retry.
+ * an unreachable database becomes 503 so that callers (the provider) retry; a value Postgres refused (a
+ * data exception) is the caller's, a 400. Logged errors never carry the SQL or its parameters.
  */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -13,7 +15,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = toResponse(exception);
-    if (status >= 500 && status !== 503) this.logger.error({ err: exception }, 'unhandled error');
+    if (status >= 500 && status !== 503) this.logger.error({ err: loggableError(exception) }, 'unhandled error');
     if (status === 503) void reply.header('retry-after', '5');
     void reply.status(status).send(body);
   }
@@ -26,8 +28,10 @@ export function toResponse(exception: unknown): { status: number; body: ApiError
     if (typeof response === 'object' && response !== null && 'code' in response && 'message' in response) {
       return { status, body: response as ApiErrorBody };
     }
-    const message =
+    const said =
       typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    // Nest's answer for an unknown route ("Cannot GET /the/path") would echo the path back.
+    const message = status === 404 && said.startsWith('Cannot ') ? 'no route for this method and path' : said;
     // Keep what a library put in its answer beyond Nest's own fields (e.g. which health check failed).
     const extra =
       typeof response === 'object' && response !== null
@@ -41,6 +45,10 @@ export function toResponse(exception: unknown): { status: number; body: ApiError
       status: fastifyError.statusCode,
       body: { code: codeForStatus(fastifyError.statusCode), message: fastifyError.message ?? 'bad request' },
     };
+  }
+  if (isDataException(exception)) {
+    const message = 'a value in the request cannot be stored or compared';
+    return { status: 400, body: { code: 'INVALID_REQUEST', message, details: [{ path: '$', message }] } };
   }
   if (isDatabaseUnavailable(exception)) {
     return { status: 503, body: { code: 'DATABASE_UNAVAILABLE', message: 'the database is unreachable; retry later' } };

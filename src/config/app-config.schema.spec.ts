@@ -31,6 +31,13 @@ describe('parseConfig', () => {
       WORKER_ENABLED: true,
       WORKER_CONCURRENCY: 4,
       SCHEDULER_ENABLED: true,
+      HTTP_HEADERS_TIMEOUT_MS: 10_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_IDLE_TIMEOUT_MS: 0,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      HTTP_MAX_CONNECTIONS: 1024,
+      HTTP_OVERSIZED_DISCARD_BYTES: 16 * 1024 * 1024,
+      JSON_MAX_DEPTH: 64,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.WEBHOOK_SIGNATURE_HEADER).toBeUndefined();
@@ -107,6 +114,10 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'verbose', /^LOG_LEVEL /],
     ['WORKER_ENABLED', 'maybe', /^WORKER_ENABLED /],
     ['WORKER_CONCURRENCY', '0', /^WORKER_CONCURRENCY /],
+    ['HTTP_REQUEST_TIMEOUT_MS', 'soon', /^HTTP_REQUEST_TIMEOUT_MS /],
+    ['HTTP_MAX_CONNECTIONS', 'lots', /^HTTP_MAX_CONNECTIONS /],
+    ['JSON_MAX_DEPTH', '2', /^JSON_MAX_DEPTH /],
+    ['HTTP_HEADERS_TIMEOUT_MS', '60000', /^HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS/],
   ])('refuses %s=%j, naming the variable', (name, value, message) => {
     const found = problems({ [name]: value });
     expect(found).toHaveLength(1);

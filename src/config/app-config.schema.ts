@@ -133,8 +133,18 @@ export const envSchema = z
     RETENTION_DAYS: int(1, 3650).default(90),
     JOB_RUNS_RETENTION_DAYS: int(1, 3650).default(30),
     DB_POOL_SIZE: int(1, 200).default(10),
+    HTTP_HEADERS_TIMEOUT_MS: int(100, 300_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+    HTTP_IDLE_TIMEOUT_MS: int(0, 3_600_000).default(0),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(100, 600_000).default(72_000),
+    HTTP_MAX_CONNECTIONS: int(1, 1_000_000).default(1024),
+    HTTP_OVERSIZED_DISCARD_BYTES: int(0, 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    JSON_MAX_DEPTH: int(8, 1000).default(64),
   })
   .superRefine((env, ctx) => {
+    // Node refuses a headers timeout longer than the request timeout it is part of.
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS)
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS' });
     if (env.NODE_ENV !== 'production') return;
     if (env.WEBHOOK_SECRETS.length === 0)
       ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRETS'], message: 'is required when NODE_ENV=production' });

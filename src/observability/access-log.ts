@@ -4,6 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import type { Options as PinoHttpOptions } from 'pino-http';
+import { redactUrl } from './redact-url';
 
 /** Secrets that must never reach a log line, wherever they appear in what is logged. */
 export const REDACTED_PATHS = [
@@ -57,7 +58,7 @@ const urlOf = (req: LoggedRequest): string => req.originalUrl ?? req.url ?? '';
 const requestSummary = (req: LoggedRequest, id: unknown) => ({
   id,
   method: req.method,
-  url: urlOf(req),
+  url: redactUrl(urlOf(req)),
   remoteAddress: req.socket?.remoteAddress,
   userAgent: req.headers?.['user-agent'],
 });

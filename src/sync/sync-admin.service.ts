@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { encodeTimeCursor } from '../common/http/list-cursor';
 import { conflict, notFound } from '../common/api-error';
+import { READABLE_DEPTH, truncateDepth } from '../common/http/input-inspection';
 import { EventRepository } from './event.repository';
 import { SyncStatus } from './sync.entity';
 import { SyncRepository } from './sync.repository';
@@ -175,7 +176,8 @@ export class SyncAdminService {
     const syncs = await this.state.ofEvent(id);
     let payload: unknown = null;
     try {
-      payload = e.raw_body ? JSON.parse(e.raw_body) : null;
+      // Bodies stored before intake bounded their nesting may be too deep to serialise: shown cut, not lost.
+      payload = e.raw_body ? truncateDepth(JSON.parse(e.raw_body), READABLE_DEPTH) : null;
     } catch {
       payload = null;
     }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { ApiError, isDataException, isDatabaseUnavailable } from '../common/api-error';
+import { findInputProblem } from '../common/http/input-inspection';
+import { AppConfig, InjectConfig } from '../config/app-config';
 import type { AccessLogFacts } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
 import { EventStoreRepository, type StoreEventResult } from './event-store.repository';
@@ -27,6 +29,7 @@ export class WebhookIntakeService {
     private readonly events: EventStoreRepository,
     private readonly metrics: MetricsService,
     private readonly logger: PinoLogger,
+    @InjectConfig() private readonly config: AppConfig,
   ) {
     this.logger.setContext(WebhookIntakeService.name);
   }
@@ -57,17 +60,27 @@ export class WebhookIntakeService {
 
   /** The body as text (the one that was signed, stored as is) and as JSON; anything else is a 400. */
   private decode(raw: Buffer): { text: string; body: unknown } {
+    let text: string;
+    let body: unknown;
     try {
       // Strict: invalid UTF-8 is refused rather than stored with replacement characters (the stored body
       // must be the one that was signed). The BOM is kept, so JSON.parse refuses it as before.
-      const text = STRICT_UTF8.decode(raw);
-      return { text, body: JSON.parse(text) };
+      text = STRICT_UTF8.decode(raw);
+      body = JSON.parse(text);
     } catch (err) {
       this.metrics.webhookReceived('invalid');
       const message = `the body is not valid JSON: ${(err as Error).message}`;
       // `details` has the same shape as for schema errors, so a client reads one field for every 400.
       throw new ApiError(400, 'MALFORMED_JSON', message, [{ path: '$', message }]);
     }
+    // Refused rather than trimmed: the stored body stays the one that was signed, and every stored one can be
+    // read back (serialising a value nested thousands deep overflows the stack).
+    const tooDeep = findInputProblem(body, { maxDepth: this.config.JSON_MAX_DEPTH, text: false });
+    if (tooDeep) {
+      this.metrics.webhookReceived('invalid');
+      throw new ApiError(400, 'INVALID_PAYLOAD', `the payload is nested deeper than ${this.config.JSON_MAX_DEPTH} levels`, [tooDeep]);
+    }
+    return { text, body };
   }
 
   /** A meeting.completed event is validated in full and routed; another type is kept for audit, never routed. */

@@ -89,6 +89,17 @@ const cases: Case[] = [
   },
   { name: 'v2 signature only', body: json('evt_bad_v2'), headers: (b) => ({ ...signBytes(b), 'webhook-signature': signBytes(b)['webhook-signature'].replace('v1,', 'v2,') }), status: 401, eventId: 'evt_bad_v2' },
   { name: 'signature is not base64', body: json('evt_bad_b64'), headers: (b) => ({ ...signBytes(b), 'webhook-signature': 'v1,!!!not base64!!!' }), status: 401, eventId: 'evt_bad_b64' },
+  { name: 'the right signature followed by junk', body: json('evt_bad_sigjunk'), headers: (b) => ({ ...signBytes(b), 'webhook-signature': `${signBytes(b)['webhook-signature']}AAAA!!` }), status: 401, eventId: 'evt_bad_sigjunk' },
+  {
+    name: 'the right signature in the url-safe alphabet, unpadded',
+    body: json('evt_bad_sigurl'),
+    headers: (b) => {
+      const h = signBytes(b, { id: 'msg_urlsafe' });
+      return { ...h, 'webhook-signature': h['webhook-signature'].replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') };
+    },
+    status: 401,
+    eventId: 'evt_bad_sigurl',
+  },
   { name: 'empty signature header', body: json('evt_bad_emptysig'), headers: (b) => ({ ...signBytes(b), 'webhook-signature': '' }), status: 401, eventId: 'evt_bad_emptysig' },
   { name: 'only a webhook-id header', body: json('evt_bad_idonly'), headers: () => ({ 'webhook-id': 'msg_1' }), status: 401, eventId: 'evt_bad_idonly' },
   {
@@ -170,7 +181,12 @@ const cases: Case[] = [
   { name: 'body far over the limit (8 MB)', body: Buffer.alloc(8 * 1024 * 1024, 0x20), status: 413 },
   { name: 'an array nested 100,000 deep', body: deepArray(100_000), status: 400 },
   { name: 'an object nested 50,000 deep', body: '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000), status: 400 },
-  { name: 'valid payload carrying an unknown field nested 50,000 deep', body: json('evt_ok_deep', (p) => (p.extra = '@@DEEP@@')).replace('"@@DEEP@@"', deepArray(50_000)), status: 200, outcome: 'accepted', eventId: 'evt_ok_deep' },
+  // Intake keeps nothing nested deeper than JSON_MAX_DEPTH (64): such a body is refused with the path, so every
+  // stored event can be read back.
+  { name: 'valid payload carrying an unknown field nested 50,000 deep', body: json('evt_bad_deep50k', (p) => (p.extra = '@@DEEP@@')).replace('"@@DEEP@@"', deepArray(50_000)), status: 400, eventId: 'evt_bad_deep50k' },
+  { name: 'valid payload carrying an unknown field nested 10,000 deep', body: json('evt_bad_deep10k', (p) => (p.extra = '@@DEEP@@')).replace('"@@DEEP@@"', deepArray(10_000)), status: 400, eventId: 'evt_bad_deep10k' },
+  { name: 'valid payload carrying objects nested 65 deep under the meeting', body: json('evt_bad_deep65', (p) => (p.data.meeting.extra = '@@DEEP@@')).replace('"@@DEEP@@"', '{"a":'.repeat(62) + '1' + '}'.repeat(62)), status: 400, eventId: 'evt_bad_deep65' },
+  { name: 'valid payload nested exactly 64 deep', body: json('evt_ok_deep64', (p) => (p.data.meeting.extra = '@@DEEP@@')).replace('"@@DEEP@@"', '{"a":'.repeat(61) + '1' + '}'.repeat(61)), status: 200, outcome: 'accepted', eventId: 'evt_ok_deep64' },
   { name: 'valid payload of 1000 long participants (about 500 KB)', body: json('evt_ok_big', (p) => (p.data.meeting.participants = ['+12345678900', ...Array.from({ length: 999 }, (_, i) => `guest${i}@`.padEnd(480, 'x') + '.example')])), status: 200, outcome: 'accepted', eventId: 'evt_ok_big' },
 
   // Content types and methods.
@@ -197,6 +213,97 @@ const cases: Case[] = [
   { name: 'a path traversal string as the meeting id', body: json('evt_ok_traversal', (p) => (p.data.meeting.id = '../../../../etc/passwd')), status: 200, outcome: 'accepted', eventId: 'evt_ok_traversal' },
   { name: 'another event type', body: json('evt_ok_other', (p) => (p.eventType = 'meeting.started')), status: 200, outcome: 'ignored', eventId: 'evt_ok_other' },
   { name: 'an unknown account (stored, routed nowhere)', body: json('evt_ok_noroute', (p) => (p.data.organization.accountId = 'acc_unknown')), status: 200, outcome: 'accepted', eventId: 'evt_ok_noroute' },
+];
+
+
+// ---------------------------------------------------------------------------------------------------------------
+// The admin API: every hostile value in a query, a path or a body is a 400 in the common shape, never a 500.
+
+interface AdminCase {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
+  /** The request target as sent, byte for byte; `:conn` and `:sync` are replaced with real ids. */
+  path: string;
+  /** A JSON value (serialised with JSON.stringify, which writes lone surrogates as `\udXXX` escapes) or raw text. */
+  body?: unknown;
+  rawBody?: string;
+  status: number;
+}
+
+const NUL = '\u0000';
+const LONE_HIGH = '\ud800';
+const LONE_LOW = '\udfff';
+/** `body` as JSON text with the string "@@DEEP@@" replaced by objects nested `depth` deep (too deep for JSON.stringify here). */
+const withDeep = (body: unknown, depth: number): string =>
+  JSON.stringify(body).replace('"@@DEEP@@"', '{"nested":'.repeat(depth) + '"bottom"' + '}'.repeat(depth));
+const cursorOf = (text: string) => Buffer.from(text).toString('base64url');
+const SOME_UUID = '0b6f2a3c-1d4e-4f50-9a6b-7c8d9e0f1a2b';
+const connection = (change: Record<string, unknown>) => ({ name: 'Hostile', provider: 'sandbox', accountId: 'acc_hostile', ...change });
+const mapping = (change: Record<string, unknown>) => ({ sections: ['details', 'notes'], ...change });
+
+/** The same hostile text in each place an admin route reads text from. */
+const textPlaces = (label: string, text: string, encoded: string): AdminCase[] => [
+  { name: `${label} in /admin/syncs?eventId=`, method: 'GET', path: `/admin/syncs?eventId=${encoded}`, status: 400 },
+  { name: `${label} in /admin/syncs?connectionId=`, method: 'GET', path: `/admin/syncs?connectionId=${encoded}`, status: 400 },
+  { name: `${label} in /admin/connections?accountId=`, method: 'GET', path: `/admin/connections?accountId=${encoded}`, status: 400 },
+  { name: `${label} in /admin/connections?provider=`, method: 'GET', path: `/admin/connections?provider=${encoded}`, status: 400 },
+  { name: `${label} in /admin/connections?teamId=`, method: 'GET', path: `/admin/connections?teamId=${encoded}`, status: 400 },
+  { name: `${label} in /admin/audit?actor=`, method: 'GET', path: `/admin/audit?actor=${encoded}`, status: 400 },
+  { name: `${label} in /admin/audit?targetId=`, method: 'GET', path: `/admin/audit?targetId=${encoded}`, status: 400 },
+  { name: `${label} in /admin/audit?action=`, method: 'GET', path: `/admin/audit?action=${encoded}`, status: 400 },
+  { name: `${label} in a query parameter's name`, method: 'GET', path: `/admin/syncs?${encoded}=1`, status: 400 },
+  { name: `${label} as the event id of GET /admin/events/:id`, method: 'GET', path: `/admin/events/${encoded}`, status: 400 },
+  { name: `${label} as the event id of POST /admin/events/:id/replay`, method: 'POST', path: `/admin/events/${encoded}/replay`, status: 400 },
+  { name: `${label} as the sync id of GET /admin/syncs/:id`, method: 'GET', path: `/admin/syncs/${encoded}`, status: 400 },
+  { name: `${label} as the connection id of GET /admin/connections/:id/mapping`, method: 'GET', path: `/admin/connections/${encoded}/mapping`, status: 400 },
+  { name: `${label} as the job name of POST /admin/jobs/:name/run`, method: 'POST', path: `/admin/jobs/${encoded}/run`, status: 400 },
+  { name: `${label} in a new connection's name`, method: 'POST', path: '/admin/connections', body: connection({ name: `a${text}b` }), status: 400 },
+  { name: `${label} in a new connection's accountId`, method: 'POST', path: '/admin/connections', body: connection({ accountId: `acc${text}` }), status: 400 },
+  { name: `${label} in a new connection's teamId`, method: 'POST', path: '/admin/connections', body: connection({ teamId: `team${text}` }), status: 400 },
+  { name: `${label} in a new connection's settings value`, method: 'POST', path: '/admin/connections', body: connection({ settings: { userId: `u${text}` } }), status: 400 },
+  { name: `${label} in a new connection's settings key`, method: 'POST', path: '/admin/connections', body: connection({ settings: { [`k${text}`]: 'v' } }), status: 400 },
+  { name: `${label} deep in a new connection's settings`, method: 'POST', path: '/admin/connections', body: connection({ settings: { candidates: [{ id: 'c1', firstName: `F${text}`, lastName: 'L' }] } }), status: 400 },
+  { name: `${label} in a connection's credentials`, method: 'POST', path: '/admin/connections', body: connection({ credentials: { apiKey: `key${text}` } }), status: 400 },
+  { name: `${label} in PATCH name`, method: 'PATCH', path: '/admin/connections/:conn', body: { name: `n${text}` }, status: 400 },
+  { name: `${label} in PATCH settings`, method: 'PATCH', path: '/admin/connections/:conn', body: { settings: { userId: text } }, status: 400 },
+  { name: `${label} in a mapping section label`, method: 'PUT', path: '/admin/connections/:conn/mapping', body: mapping({ links: { title: `Links${text}` } }), status: 400 },
+  { name: `${label} in a mapping databaseNotes key`, method: 'PUT', path: '/admin/connections/:conn/mapping', body: mapping({ databaseNotes: { fields: { [`Summary${text}`]: 'Summary' } } }), status: 400 },
+  { name: `${label} in a mapping databaseNotes title`, method: 'PUT', path: '/admin/connections/:conn/mapping', body: mapping({ databaseNotes: { fields: { Summary: `S${text}` } } }), status: 400 },
+  { name: `${label} in a mapping title template`, method: 'PUT', path: '/admin/connections/:conn/mapping', body: mapping({ titleTemplate: `{{meeting.name}}${text}` }), status: 400 },
+  { name: `${label} as resolve's candidateId`, method: 'POST', path: '/admin/syncs/:sync/resolve', body: { candidateId: text }, status: 400 },
+  { name: `${label} inside resolve's candidateId`, method: 'POST', path: '/admin/syncs/:sync/resolve', body: { candidateId: `cand${text}1` }, status: 400 },
+  { name: `${label} as a preview's eventId`, method: 'POST', path: '/admin/connections/:conn/preview', body: { eventId: `evt${text}` }, status: 400 },
+];
+
+const adminCases: AdminCase[] = [
+  ...textPlaces('NUL', NUL, '%00'),
+  ...textPlaces('lone high surrogate', LONE_HIGH, '%ED%A0%80'),
+  ...textPlaces('lone low surrogate', LONE_LOW, '%ED%BF%BF'),
+
+  // Cursors that decode to the right shape but name an impossible key.
+  { name: 'syncs cursor with month 13, day 45 and hour 99', method: 'GET', path: `/admin/syncs?cursor=${cursorOf(`2025-13-45T99:99:99.000000Z|${SOME_UUID}`)}`, status: 400 },
+  { name: 'syncs cursor on the 30th of February', method: 'GET', path: `/admin/syncs?cursor=${cursorOf(`2025-02-30T00:00:00.000000Z|${SOME_UUID}`)}`, status: 400 },
+  { name: 'syncs cursor at 24:00', method: 'GET', path: `/admin/syncs?cursor=${cursorOf(`2025-01-01T24:00:00.000000Z|${SOME_UUID}`)}`, status: 400 },
+  { name: 'syncs cursor in year zero', method: 'GET', path: `/admin/syncs?cursor=${cursorOf(`0000-01-01T00:00:00.000000Z|${SOME_UUID}`)}`, status: 400 },
+  { name: 'connections cursor with month 13', method: 'GET', path: `/admin/connections?cursor=${cursorOf(`2025-13-45T99:99:99.000000Z|${SOME_UUID}`)}`, status: 400 },
+  { name: 'connections cursor on the 31st of April', method: 'GET', path: `/admin/connections?cursor=${cursorOf(`2025-04-31T10:00:00.000000Z|${SOME_UUID}`)}`, status: 400 },
+  { name: 'audit cursor past the largest bigint', method: 'GET', path: `/admin/audit?cursor=${cursorOf('seq|9999999999999999999')}`, status: 400 },
+  { name: 'audit cursor one past the largest bigint', method: 'GET', path: `/admin/audit?cursor=${cursorOf('seq|9223372036854775808')}`, status: 400 },
+  { name: 'cursor made of a NUL byte', method: 'GET', path: `/admin/syncs?cursor=${cursorOf(`${NUL}|${NUL}`)}`, status: 400 },
+
+  // Dates Postgres cannot hold.
+  { name: 'syncs from the 30th of February', method: 'GET', path: '/admin/syncs?from=2025-02-30T00:00:00Z', status: 400 },
+  { name: 'syncs to the 31st of April', method: 'GET', path: '/admin/syncs?to=2025-04-31T00:00:00Z', status: 400 },
+  { name: 'resync to the 31st of June', method: 'POST', path: '/admin/resync', body: { dryRun: true, to: '2025-06-31T00:00:00Z' }, status: 400 },
+
+  // Nesting.
+  { name: 'connection settings nested 5,000 deep', method: 'POST', path: '/admin/connections', rawBody: withDeep(connection({ settings: { deep: '@@DEEP@@' } }), 5000), status: 400 },
+  { name: 'connection settings nested 50,000 deep', method: 'POST', path: '/admin/connections', rawBody: withDeep(connection({ settings: '@@DEEP@@' }), 50_000), status: 400 },
+  { name: 'PATCH settings nested 5,000 deep', method: 'PATCH', path: '/admin/connections/:conn', rawBody: withDeep({ settings: { deep: '@@DEEP@@' } }, 5000), status: 400 },
+  { name: 'credentials nested 5,000 deep', method: 'POST', path: '/admin/connections', rawBody: withDeep(connection({ credentials: { deep: '@@DEEP@@' } }), 5000), status: 400 },
+  { name: 'a mapping nested 5,000 deep', method: 'PUT', path: '/admin/connections/:conn/mapping', rawBody: withDeep(mapping({ databaseNotes: '@@DEEP@@' }), 5000), status: 400 },
+  { name: 'a preview payload nested 5,000 deep', method: 'POST', path: '/admin/connections/:conn/preview', rawBody: withDeep({ payload: '@@DEEP@@' }, 5000), status: 400 },
+  { name: 'a resync body of arrays nested 5,000 deep', method: 'POST', path: '/admin/resync', rawBody: `{"statuses":${deepArray(5000)}}`, status: 400 },
 ];
 
 describe('hostile and malformed webhooks', () => {
@@ -279,6 +386,92 @@ describe('hostile and malformed webhooks', () => {
     expect(row.n).toBe(1);
   });
 
+
+  /** An admin request sent byte for byte (no client re-encodes the target or the body). */
+  const sendAdmin = (c: AdminCase): Promise<{ status: number; body: any }> => {
+    const target = c.path.replace(':conn', adminTargets.connectionId).replace(':sync', adminTargets.syncId);
+    const text = c.rawBody ?? (c.body === undefined ? undefined : JSON.stringify(c.body));
+    const bytes = text === undefined ? undefined : Buffer.from(text, 'utf8');
+    const headers: Record<string, string | number> = { ...adminHeaders() };
+    if (bytes) Object.assign(headers, JSON_TYPE, { 'content-length': bytes.length });
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: target, method: c.method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = raw;
+          try {
+            body = JSON.parse(raw);
+          } catch {
+            // not JSON: kept as text
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      });
+      req.on('error', reject);
+      req.end(bytes);
+    });
+  };
+  const adminTargets = { connectionId: '', syncId: '' };
+
+  it('counts at least 120 distinct hostile requests', () => {
+    const webhookRequests = new Set(cases.map((c) => c.name));
+    const adminRequests = new Set(adminCases.map((c) => `${c.method} ${c.path} ${c.rawBody ?? JSON.stringify(c.body)}`));
+    expect(webhookRequests.size).toBe(cases.length);
+    expect(adminRequests.size).toBe(adminCases.length);
+    expect(new Set(adminCases.map((c) => c.name)).size).toBe(adminCases.length);
+    expect(webhookRequests.size + adminRequests.size).toBeGreaterThanOrEqual(120);
+  });
+
+  describe('admin API', () => {
+    beforeAll(async () => {
+      const target = await createSandboxConnection(app, { accountId: 'acc_admin_target' });
+      adminTargets.connectionId = target.id;
+      expect((await send({ body: json('evt_admin_target', (p) => (p.data.organization.accountId = 'acc_admin_target')) })).status).toBe(200);
+      const [sync] = await db.dataSource.query(`SELECT id FROM syncs WHERE event_id = 'evt_admin_target'`);
+      adminTargets.syncId = sync.id;
+      // An operator resolves syncs waiting for review: that is where resolve reaches the database.
+      await db.dataSource.query(`UPDATE syncs SET status = 'needs_review' WHERE id = $1`, [sync.id]);
+    });
+
+    it.each(adminCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const res = await sendAdmin(c);
+      expect(res.status).toBe(c.status);
+      expect(res.body).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), details: expect.any(Array) }));
+      expect(typeof res.body.details[0]?.path).toBe('string');
+    });
+
+    it('changed nothing: no connection, mapping or audit entry came from a refused request', async () => {
+      const [row] = await db.dataSource.query(`SELECT count(*)::int AS n FROM connections WHERE account_id = 'acc_hostile'`);
+      expect(row.n).toBe(0);
+      const [mappings] = await db.dataSource.query(`SELECT count(*)::int AS n FROM field_mappings`);
+      expect(mappings.n).toBe(0);
+      const [sync] = await db.dataSource.query(`SELECT status FROM syncs WHERE id = $1`, [adminTargets.syncId]);
+      expect(sync.status).toBe('needs_review');
+    });
+  });
+
+  it('reads back every stored event, also one stored before intake bounded nesting', async () => {
+    await db.dataSource.query(
+      `INSERT INTO webhook_events (id, event_type, account_id, team_id, provider_created_at, status, signature_scheme, raw_body)
+       VALUES ('evt_legacy_deep', 'meeting.completed', 'acc_unknown', NULL, now(), 'accepted', 'standard-webhooks', $1)`,
+      [json('evt_legacy_deep', (p) => (p.extra = '@@DEEP@@')).replace('"@@DEEP@@"', deepArray(10_000))],
+    );
+    const legacy = await http(app).get('/admin/events/evt_legacy_deep').set(adminHeaders());
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.payload.id).toBe('evt_legacy_deep');
+    expect(legacy.body.payload.data.meeting.id).toBe(payload('x').data.meeting.id);
+    await db.dataSource.query(`DELETE FROM webhook_events WHERE id = 'evt_legacy_deep'`);
+
+    const ids: Array<{ id: string }> = await db.dataSource.query(`SELECT id FROM webhook_events`);
+    for (const { id } of ids) {
+      const res = await http(app).get(`/admin/events/${encodeURIComponent(id)}`).set(adminHeaders());
+      expect({ id, status: res.status }).toEqual({ id, status: 200 });
+    }
+  });
+
   it('stays up, stores nothing it refused, and never half-stores an accepted event', async () => {
     expect((await http(app).get('/health')).status).toBe(200);
     expect((await http(app).get('/health/ready')).status).toBe(200);
@@ -291,6 +484,7 @@ describe('hostile and malformed webhooks', () => {
       ...cases.filter((c) => c.status === 200 && c.eventId !== undefined).map((c) => c.eventId!),
       'evt_replay',
       'evt_race',
+      'evt_admin_target',
     ]);
     expect(stored.map((r) => r.id).sort()).toEqual([...expected].sort());
     for (const row of stored) {

@@ -17,7 +17,7 @@ export function encodeTimeCursor(timestamp: string, id: string): string {
 /** The key a cursor carries; a cursor that was not made by us is a 400 naming `$.cursor`. */
 export function decodeTimeCursor(cursor: string): { timestamp: string; id: string } {
   const [timestamp, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || !timestamp || !id || !TIMESTAMP.test(timestamp) || !UUID.test(id)) throw invalidCursor();
+  if (extra !== undefined || !timestamp || !id || !TIMESTAMP.test(timestamp) || !isRealInstant(timestamp) || !UUID.test(id)) throw invalidCursor();
   return { timestamp, id };
 }
 
@@ -28,8 +28,26 @@ export function encodeSequenceCursor(id: string): string {
 
 export function decodeSequenceCursor(cursor: string): string {
   const [kind, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (kind !== 'seq' || extra !== undefined || !id || !/^\d{1,19}$/.test(id)) throw invalidCursor();
+  if (kind !== 'seq' || extra !== undefined || !id || !/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT) throw invalidCursor();
   return id;
+}
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** The right shape is not enough: month 13 or the 30th of February would reach Postgres, which refuses them. */
+function isRealInstant(timestamp: string): boolean {
+  const [year, month, day, hour, minute, second] = timestamp.match(/\d+/g)!.map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year);
+  return (
+    year >= 1 &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    date.getUTCHours() === hour &&
+    date.getUTCMinutes() === minute &&
+    date.getUTCSeconds() === second
+  );
 }
 
 function invalidCursor() {

@@ -89,6 +89,10 @@ describe('StandardWebhooksVerifier', () => {
     ['an empty v1 signature', headers('v1,'), 'no signature matches'],
     ['a signature that is not base64', headers('v1,%%%%'), 'no signature matches'],
     ['a truncated signature', headers(VECTOR.signature.slice(0, 20)), 'no signature matches'],
+    ['the right signature with trailing junk', headers(`${VECTOR.signature}junk`), 'no signature matches'],
+    ['the right signature without its padding', headers(VECTOR.signature.replace(/=+$/, '')), 'no signature matches'],
+    ['the right signature in the url-safe alphabet', headers(VECTOR.signature.replace(/\+/g, '-').replace(/\//g, '_')), 'no signature matches'],
+    ['the right signature with a space inside', headers(`${VECTOR.signature.slice(0, 10)}\t${VECTOR.signature.slice(10)}`), 'no signature matches'],
   ])('refuses %s with a reason', (_label, given, reason) => {
     const result = verifier.verify(body, given, now);
     expect(result).toEqual({ ok: false, reason: expect.stringContaining(reason) });

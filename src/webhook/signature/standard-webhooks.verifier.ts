@@ -36,16 +36,26 @@ export class StandardWebhooksVerifier implements SignatureVerifier {
       .split(' ')
       .map((s) => s.trim())
       .filter((s) => s.startsWith('v1,'))
-      .map((s) => Buffer.from(s.slice(3), 'base64'));
+      .map((s) => strictBase64(s.slice(3)));
     if (candidates.length === 0) return { ok: false, reason: `${family}-signature has no v1 signature` };
 
     for (const key of this.keys) {
       const expected = hmacSha256(key, `${id}.${timestamp}.`, rawBody);
       // Compare against every signature without stopping early on the first mismatch.
       let matched = false;
-      for (const candidate of candidates) matched = safeEqual(expected, candidate) || matched;
+      for (const candidate of candidates) matched = (candidate !== null && safeEqual(expected, candidate)) || matched;
       if (matched) return { ok: true, scheme: this.scheme };
     }
     return { ok: false, reason: 'no signature matches any configured secret' };
   }
+}
+
+/**
+ * Node's base64 decoder skips what it does not understand (trailing junk, the url-safe alphabet, missing
+ * padding), so several texts would pass for one signature. The Standard Webhooks reference library compares the
+ * signature text with the standard, padded base64 of the HMAC; only that canonical text is read here too.
+ */
+function strictBase64(text: string): Buffer | null {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length > 0 && bytes.toString('base64') === text ? bytes : null;
 }
