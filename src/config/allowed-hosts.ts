@@ -42,6 +42,9 @@ function parseAllowedHost(entry: string): AllowedHost | null {
   }
   const host = normaliseHost(match[2]!);
   if (ipaddr.IPv4.isValidFourPartDecimal(host)) return { host: normaliseIp(host), port, isIp: true };
+  // A URL whose last label is a number is read as an IPv4 address (`2130706433`, `0x7f.1`, `127.1` are all
+  // 127.0.0.1), so an entry written that way would never equal a URL's hostname.
+  if (/(^|\.)(0x[0-9a-f]*|\d+)$/.test(host)) return null;
   // Labels of letters, digits, hyphens and underscores: anything else could never equal a URL hostname.
   if (!/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) return null;
   return { host, port, isIp: false };

@@ -84,6 +84,21 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ATS_ALLOWED_HOSTS: 'https://evil.example/x' })).toThrow(/ATS_ALLOWED_HOSTS invalid entries: https:\/\/evil.example\/x/);
   });
 
+  it.each(['2130706433', '0x7f000001', '127.1', '0177.0.0.1', 'cdn.0x10', 'https://api.provider.com'])(
+    'stops at boot on an ASSET_ALLOWED_HOSTS entry that can never match a URL host: %s',
+    (entry) => {
+      expect(() => parseConfig({ ASSET_ALLOWED_HOSTS: `api.provider.com,${entry}` })).toThrow(/ASSET_ALLOWED_HOSTS invalid entries/);
+    },
+  );
+
+  it('keeps canonical hosts and IP literals in ASSET_ALLOWED_HOSTS', () => {
+    expect(parseConfig({ ASSET_ALLOWED_HOSTS: '127.0.0.1:8080,[::1],files.v2.provider.com' }).ASSET_ALLOWED_HOSTS).toEqual([
+      '127.0.0.1:8080',
+      '[::1]',
+      'files.v2.provider.com',
+    ]);
+  });
+
   it('takes ENCRYPTION_KEY as 64 hex characters or base64 of 32 bytes', () => {
     const bytes = randomBytes(32);
     expect(parseConfig({ ENCRYPTION_KEY: bytes.toString('hex') }).ENCRYPTION_KEY).toEqual(bytes);

@@ -104,7 +104,7 @@ export const envSchema = z
     ADMIN_TOKEN: z.string().optional().transform(list),
     ADMIN_READONLY_TOKENS: z.string().optional().transform(list),
     ENCRYPTION_KEY: encryptionKey.optional(),
-    ASSET_ALLOWED_HOSTS: z.string().optional().transform(list),
+    ASSET_ALLOWED_HOSTS: hostList,
     ATS_ALLOWED_HOSTS: hostList,
     ASSET_TIMEOUT_MS: int(100, 120_000).default(5000),
     ASSET_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
