@@ -10,8 +10,10 @@
  * - settings: `baseUrl` (default `https://api.hubapi.com`), `userId` (a HubSpot owner id: the author when the
  *   meeting owner is not a HubSpot user), `rateLimit`, `timeoutMs`; `defaultRegion` reads typed phone numbers.
  *
- * What was settled, and from where (developers.hubspot.com: CRM search guide, notes guide, associations v4,
- * owners v3, "API usage guidelines and limits", changelog; the official client HubSpot/hubspot-api-nodejs):
+ * What was settled, and from where (developers.hubspot.com: CRM search guide, notes guide, "API usage guidelines
+ * and limits", the changelog's limit announcements; the v4 association list path as the official client
+ * HubSpot/hubspot-api-nodejs builds it). Not checked against a live account: the exact content of the
+ * calculated phone properties, which the search reads only as a pre-filter (results are confirmed here).
  * - Phone: `phone` and `mobilephone` are kept as typed. HubSpot fills the searchable calculated properties
  *   `hs_searchable_calculated_phone_number` / `hs_searchable_calculated_mobile_number` with the number's digits
  *   without formatting or country code, so a search asks those for the national digits (and the typed
