@@ -92,12 +92,21 @@ describe('HubSpot adapter against the CRM fake', () => {
   });
 
   it('keeps the search endpoints under their own per-second limit', async () => {
-    fake.searchPerSecond = 4;
+    // HubSpot's figure: five a second. Debrief keeps four, one under it, since arrivals jitter.
+    fake.searchPerSecond = 5;
     const c = ctx({ rateLimit: { limit: 100, intervalMs: 1000 } });
     await Promise.all(Array.from({ length: 10 }, () => adapter.searchCandidates(c, { email: 'jane@example.com' })));
     // A refused search is sent again by the client: one request each means none was refused.
     expect(fake.http.received('POST', '/crm/v3/objects/contacts/search')).toHaveLength(10);
   });
+
+  it('waits out a ten-second window HubSpot reports spent instead of drawing a 429', async () => {
+    fake.tenSecondLimit = 3;
+    const c = ctx();
+    for (let i = 0; i < 4; i++) await adapter.listCandidates(c, { cursor: null, updatedSince: null, pageSize: 1 });
+    // Every list answered at once: a 429 would have been sent again by the client.
+    expect(fake.http.received('GET', '/crm/v3/objects/contacts')).toHaveLength(4);
+  }, 30_000);
 
   it('stops before the daily limit, with a clear status, and sends nothing more', async () => {
     const c = ctx();

@@ -37,7 +37,8 @@
  * - Limits (private apps): 100 requests per 10 s on Free/Starter (190 on Professional/Enterprise), a daily
  *   allowance (250,000 / 650,000 / 1,000,000), and the search endpoints 5 per second per token — answered
  *   without rate-limit headers. Debrief keeps 100 per 10 s (`settings.rateLimit` raises it) and, for search,
- *   4 per second, both shared by every instance. `X-HubSpot-RateLimit-Daily-Remaining` is read on every answer:
+ *   4 per second, both shared by every instance. `X-HubSpot-RateLimit-Remaining` at 0 (the account's other apps
+ *   spend the same window) holds the next request until the window has passed. `X-HubSpot-RateLimit-Daily-Remaining` is read on every answer:
  *   at `DAILY_RESERVE` or below, the connection stops sending (RATE_LIMITED, saying why) for an hour rather than
  *   spend the account's last requests, which its other integrations share; a 429 under the `DAILY` policy
  *   does the same.
@@ -121,7 +122,10 @@ interface HubSpotConfig {
 
 type SearchGroups = Array<{ filters: Array<{ propertyName: string; operator: string; value: string }> }>;
 
-/** A search request passes the search endpoints' gate, then the connection's general one. */
+/**
+ * A search request passes the connection's general gate, then the search endpoints' own: the tighter schedule
+ * is taken last, so no wait comes between its slot and the request (a slot used late would crowd its window).
+ */
 class SearchGates implements RateGateSource {
   constructor(private readonly base: RateGateSource) {}
 
@@ -130,8 +134,8 @@ class SearchGates implements RateGateSource {
     const search = this.base.gateFor(`${key}:search`, HUBSPOT_SEARCH_RATE);
     return {
       acquire: async () => {
-        await search.acquire();
         await general.acquire();
+        await search.acquire();
       },
     };
   }
@@ -157,6 +161,8 @@ export class HubSpotAdapter implements AtsAdapter {
   private readonly owners = new OwnerResolver(HUBSPOT_PROVIDER, 'a HubSpot owner');
   /** Per connection: no request before this instant (epoch ms), and why. */
   private readonly dailyStops = new Map<string, { until: number; reason: string }>();
+  /** Per connection: the ten-second window HubSpot reported spent (other apps of the account share it) ends then. */
+  private readonly burstHolds = new Map<string, number>();
 
   /**
    * `rateSlots` is the rate schedule all instances share; without it (adapter tests) limits are kept in-process.
@@ -424,6 +430,8 @@ export class HubSpotAdapter implements AtsAdapter {
         retryAfterSeconds: Math.ceil((stop.until - Date.now()) / 1000),
       });
     }
+    const hold = (this.burstHolds.get(ctx.connectionId) ?? 0) - Date.now();
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
     const client = (options.search ? this.searchHttp : this.http).forContext(ctx, cfg.timeoutMs);
     try {
       const res = await client.request<T>(
@@ -441,6 +449,7 @@ export class HubSpotAdapter implements AtsAdapter {
   }
 
   private readDailyAllowance(ctx: AtsContext, res: AxiosResponse): void {
+    this.readBurstWindow(ctx, res);
     const remaining = Number(res.headers?.['x-hubspot-ratelimit-daily-remaining']);
     const daily = Number(res.headers?.['x-hubspot-ratelimit-daily']);
     if (!Number.isFinite(remaining) || res.headers?.['x-hubspot-ratelimit-daily-remaining'] === undefined) return;
@@ -450,6 +459,19 @@ export class HubSpotAdapter implements AtsAdapter {
     }
     const of = Number.isFinite(daily) ? ` of ${daily}` : '';
     this.stopFor(ctx, DAILY_LIMIT_RETRY_SECONDS, `stopped before the daily API limit (${remaining}${of} requests left today)`);
+  }
+
+  /**
+   * `X-HubSpot-RateLimit-Remaining` counts the account's ten-second window, which its other integrations also
+   * spend: at 0 the next request waits the window out (`-Interval-Milliseconds`, at most ten seconds) instead
+   * of drawing a 429.
+   */
+  private readBurstWindow(ctx: AtsContext, res: AxiosResponse): void {
+    const remaining = res.headers?.['x-hubspot-ratelimit-remaining'];
+    if (remaining === undefined || Number(remaining) > 0) return;
+    const interval = Number(res.headers?.['x-hubspot-ratelimit-interval-milliseconds']);
+    const wait = Number.isFinite(interval) && interval > 0 ? Math.min(interval, 10_000) : 10_000;
+    this.burstHolds.set(ctx.connectionId, Date.now() + wait);
   }
 
   private stopFor(ctx: AtsContext, seconds: number, reason: string): void {
