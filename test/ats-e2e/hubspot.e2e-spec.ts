@@ -1,4 +1,5 @@
 import { adminHeaders, http } from '../support/app';
+import { drain } from '../support/fixtures';
 import { HsNote, HubSpotFakeServer } from '../fakes/hubspot-fake-server';
 import {
   createConnection,
@@ -6,6 +7,8 @@ import {
   expectConnectionChecksPass,
   expectSynced,
   FAST_SETTINGS,
+  LOST_ANSWER,
+  makeRetriesDue,
   markerOf,
   SEED,
   seedPayload,
@@ -100,6 +103,26 @@ describe('HubSpot end to end: webhook → service → CRM fake', () => {
     const sync = await syncOf(service.app, 'evt_hs_502');
     expectSynced(sync, FIRST_LAST, notes[0].id);
     expect(sync.note.authorId).toBe(OWNER);
+  });
+
+  it('recovers from an answer lost after storing whose look-up also failed: the next attempt finds the note, never posts twice', async () => {
+    const postsBefore = creates().length;
+    fake.http.inject({ method: 'POST', path: '/crm/v3/objects/notes', ...LOST_ANSWER });
+    fake.http.inject({ method: 'GET', path: `/crm/v4/objects/contacts/${FIRST_LAST}/associations/notes`, fault: { kind: 'drop' } });
+    await deliver(service.app, seedPayload('evt_hs_lost'));
+
+    const first = await syncOf(service.app, 'evt_hs_lost');
+    expect(first).toMatchObject({ status: 'pending', attempts: 1, noteUncertain: true, lastError: { code: 'TEMPORARY' } });
+    expect(notesOf('evt_hs_lost')).toHaveLength(1);
+
+    await makeRetriesDue(service.db);
+    await drain(service.app);
+    const notes = notesOf('evt_hs_lost');
+    expect(notes).toHaveLength(1);
+    expect(creates()).toHaveLength(postsBefore + 1);
+    const sync = await syncOf(service.app, 'evt_hs_lost');
+    expectSynced(sync, FIRST_LAST, notes[0].id, 2);
+    expect(sync.attemptsHistory.map((a: { outcome: string }) => a.outcome)).toEqual(['retry', 'synced']);
   });
 
   it('skips a private meeting with the reason, as HubSpot notes cannot be restricted, and posts nothing', async () => {
