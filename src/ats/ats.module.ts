@@ -5,6 +5,7 @@ import { AtsAdapterRegistry } from './ats-adapter.registry';
 import { AshbyAdapter } from './adapters/ashby/ashby.adapter';
 import { BullhornAdapter } from './adapters/bullhorn/bullhorn.adapter';
 import { GreenhouseAdapter } from './adapters/greenhouse/greenhouse.adapter';
+import { HubSpotAdapter } from './adapters/hubspot/hubspot.adapter';
 import { LeverAdapter } from './adapters/lever/lever.adapter';
 import { SandboxNoteEntity } from './adapters/sandbox/sandbox-note.entity';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
@@ -14,7 +15,7 @@ import { AtsUrlPolicy } from './kit/ats-url.policy';
 import { RateSlotStore } from './rate-limit/rate-slot.store';
 
 /** Every provider Debrief can post to. Adding one is adding its adapter here. */
-const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter];
+const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter, HubSpotAdapter];
 
 /** The adapters and their registry; owns `ats_rate_slots` (rate schedule) and `sandbox_notes`. */
 @Module({

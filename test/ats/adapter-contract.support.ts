@@ -7,6 +7,7 @@ import { ALL_ASHBY_PERMISSIONS, AshbyFakeServer } from '../fakes/ashby-fake-serv
 import { BullhornFakeServer } from '../fakes/bullhorn-fake-server';
 import type { FaultRule } from '../fakes/fake-http-server';
 import { GreenhouseFakeServer } from '../fakes/greenhouse-fake-server';
+import { HubSpotFakeServer } from '../fakes/hubspot-fake-server';
 import { LeverFakeServer } from '../fakes/lever-fake-server';
 import { WorkableFakeServer } from '../fakes/workable-fake-server';
 import { TestDatabase } from '../support/database';
@@ -380,6 +381,50 @@ const bullhorn: ContractEntry = {
   },
 };
 
+const hubspot: ContractEntry = {
+  provider: 'hubspot',
+  create: ({ app }) => {
+    const fake = new HubSpotFakeServer();
+    // The suite's rate limit (500/s) is far above HubSpot's; the fake's windows are exercised by the adapter spec.
+    fake.tenSecondLimit = 100_000;
+    const ctx = (settings: Record<string, unknown> = {}, accessToken = fake.accessToken) => ({
+      connectionId: randomUUID(),
+      credentials: { accessToken },
+      settings: { baseUrl: fake.url, userId: '1001', ...TIMING, ...settings },
+    });
+    return {
+      adapter: app.get(AtsAdapterRegistry).get('hubspot'),
+      start: async () => {
+        fake.addOwner({ id: '1001', email: 'debrief@acme.test', firstName: 'Debrief', lastName: 'Bot' });
+        fake.addOwner({ id: '1002', email: OWNER.email, firstName: 'Alex', lastName: 'Rivers' });
+        fake.addContact({ id: '101', firstname: 'First', lastname: 'Last', email: 'first.last@example.com' });
+        fake.addContact({ id: '102', firstname: 'Jane', lastname: 'Roe', email: 'jane@example.com' });
+        fake.addContact({ id: '103', firstname: 'John', lastname: 'Doe', email: 'john@example.com' });
+        await fake.start();
+      },
+      stop: () => fake.stop(),
+      ctx,
+      refusedCtx: () => ctx({}, 'pat-na1-not-the-token'),
+      refusedCode: 'AUTH_FAILED',
+      candidate: person('101', 'First Last', 'first.last@example.com'),
+      owner: OWNER,
+      ownerId: '1002',
+      unknownOwner: UNKNOWN_OWNER,
+      fallbackId: '1001',
+      // HubSpot notes have no privacy setting: the private-meeting policy decides before posting.
+      visibility: { public: 'public', private: null },
+      // Notes written through the API never reach the fake's search index here: the look-up must not need it.
+      notesWith: async (marker) =>
+        fake.notes
+          .filter((n) => (n.properties.hs_note_body ?? '').includes(marker))
+          .map((n) => ({ id: n.id, authorId: n.properties.hubspot_owner_id, visibility: 'public' })),
+      injectOnPost: (fault) => fake.http.inject(httpFaults('POST', '/crm/v3/objects/notes', fault)),
+      clearFaults: () => fake.http.clearFaults(),
+      listing: { pageSize: 2, ids: ['101', '102', '103'] },
+    };
+  },
+};
+
 /**
  * The sandbox's "ATS" is Debrief's own table, so its faults are played around the adapter: the note is stored
  * and the failure is then reported as the shared HTTP client reports it for an HTTP ATS.
@@ -468,4 +513,4 @@ const sandbox: ContractEntry = {
 };
 
 /** Every adapter the contract covers; the suite checks this is exactly the ATS module's list. */
-export const CONTRACT_ENTRIES: ContractEntry[] = [greenhouse, lever, ashby, bullhorn, workable, sandbox];
+export const CONTRACT_ENTRIES: ContractEntry[] = [greenhouse, lever, ashby, bullhorn, workable, sandbox, hubspot];
