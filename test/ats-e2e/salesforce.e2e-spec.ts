@@ -60,6 +60,30 @@ describe('Salesforce end to end: webhook → service → REST fake', () => {
     await fake.stop();
   });
 
+  it('refuses a connection without its My Domain, off Salesforce, or naming unknown objects, with a path each', async () => {
+    const attempt = (settings: Record<string, unknown>) =>
+      http(service.app)
+        .post('/admin/connections')
+        .set(adminHeaders())
+        .send({ name: 'Bad', provider: 'salesforce', accountId: 'acc_bad', credentials: { clientId: 'a', clientSecret: 'b' }, settings });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{}, '$.settings.loginUrl'],
+      [{ loginUrl: 'https://acme.my.salesforce.com.evil.example' }, '$.settings.loginUrl'],
+      [{ loginUrl: 'http://acme.my.salesforce.com' }, '$.settings.loginUrl'],
+      [{ loginUrl: fake.url, objects: ['Account'] }, '$.settings.objects[0]'],
+      [{ loginUrl: fake.url, objects: [] }, '$.settings.objects'],
+      [{ loginUrl: fake.url, noteObject: 'FeedItem' }, '$.settings.noteObject'],
+      [{ loginUrl: fake.url, userId: "005' OR '1'='1" }, '$.settings.userId'],
+      [{ loginUrl: fake.url, apiUsageCeilingPercent: 101 }, '$.settings.apiUsageCeilingPercent'],
+    ];
+    for (const [settings, path] of cases) {
+      const res = await attempt(settings);
+      expect(res.status).toBe(400);
+      expect(res.body.details.map((d: { path: string }) => d.path)).toEqual([path]);
+    }
+    expect((await attempt({ loginUrl: 'https://acme.my.salesforce.com', objects: ['Lead', 'Contact'], noteObject: 'Note' })).status).toBe(201);
+  });
+
   it('passes the connection check an operator runs', async () => {
     await expectConnectionChecksPass(service.app, connectionId);
   });
