@@ -356,7 +356,11 @@ export class SalesforceAdapter implements AtsAdapter {
 
   /** The meeting owner's User id: by e-mail, then the one active user of that exact name, then settings.userId. */
   private resolveAuthor(ctx: AtsContext, author: NoteDraft['author']): Promise<string> {
-    return this.owners.resolve(ctx, author, config(ctx).settings.userId ?? null, async (email, name) => {
+    return this.owners.resolve(ctx, author, config(ctx).settings.userId ?? null, (email, name) => this.lookUpOwner(ctx, email, name));
+  }
+
+  private async lookUpOwner(ctx: AtsContext, email: string | null, name: string | null): Promise<string | null> {
+    try {
       if (email) {
         const users = await this.query<{ Id: string }>(ctx, userByEmailSoql(email));
         const id = salesforceId(users.records?.[0]?.Id);
@@ -367,7 +371,11 @@ export class SalesforceAdapter implements AtsAdapter {
       const named = (users.records ?? []).filter((u) => (u.Name ?? '').trim().replace(/\s+/g, ' ').toLowerCase() === name);
       // Namesakes: never a guess.
       return named.length === 1 ? salesforceId(named[0].Id) : null;
-    });
+    } catch (err) {
+      // A run-as user who may not read Users still files notes, as settings.userId.
+      if (isAtsError(err) && (err.code === 'PERMISSION_DENIED' || err.code === 'NOT_FOUND')) return null;
+      throw err;
+    }
   }
 
   private query<T>(ctx: AtsContext, soql: string): Promise<QueryAnswer<T>> {
