@@ -38,7 +38,7 @@ function distinct(values: Array<string | null | undefined>): string[] {
 
 /**
  * What the enhanced note editor keeps: paragraphs, bold, italic, underline, lists and links. Headings become
- * bold paragraphs' text (`p`), `strong`/`em` the editor's `b`/`i`.
+ * paragraphs (their text stays), `strong`/`em` the editor's `b`/`i`.
  */
 export const CONTENT_NOTE_HTML: NoteHtmlRules = {
   tags: ['p', 'br', 'b', 'i', 'u', 'ul', 'ol', 'li', 'a'],
