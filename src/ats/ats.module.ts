@@ -9,13 +9,14 @@ import { HubSpotAdapter } from './adapters/hubspot/hubspot.adapter';
 import { LeverAdapter } from './adapters/lever/lever.adapter';
 import { SandboxNoteEntity } from './adapters/sandbox/sandbox-note.entity';
 import { SandboxAdapter } from './adapters/sandbox/sandbox.adapter';
+import { SalesforceAdapter } from './adapters/salesforce/salesforce.adapter';
 import { WorkableAdapter } from './adapters/workable/workable.adapter';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AtsUrlPolicy } from './kit/ats-url.policy';
 import { RateSlotStore } from './rate-limit/rate-slot.store';
 
 /** Every provider Debrief can post to. Adding one is adding its adapter here. */
-const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter, HubSpotAdapter];
+const ADAPTERS = [SandboxAdapter, GreenhouseAdapter, LeverAdapter, AshbyAdapter, BullhornAdapter, WorkableAdapter, HubSpotAdapter, SalesforceAdapter];
 
 /** The adapters and their registry; owns `ats_rate_slots` (rate schedule) and `sandbox_notes`. */
 @Module({

@@ -9,6 +9,7 @@ import type { FaultRule } from '../fakes/fake-http-server';
 import { GreenhouseFakeServer } from '../fakes/greenhouse-fake-server';
 import { HubSpotFakeServer } from '../fakes/hubspot-fake-server';
 import { LeverFakeServer } from '../fakes/lever-fake-server';
+import { SalesforceFakeServer } from '../fakes/salesforce-fake-server';
 import { WorkableFakeServer } from '../fakes/workable-fake-server';
 import { TestDatabase } from '../support/database';
 import { createConnection } from '../ats-e2e/support';
@@ -422,6 +423,59 @@ const hubspot: ContractEntry = {
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: ['101', '102', '103'] },
     };
+const salesforce: ContractEntry = {
+  provider: 'salesforce',
+  create: ({ app }) => {
+    const fake = new SalesforceFakeServer();
+    const ids = { owner: '', fallback: '', people: [] as string[] };
+    const ctx = (settings: Record<string, unknown> = {}, clientSecret = fake.client.secret) => ({
+      connectionId: randomUUID(),
+      credentials: { clientId: fake.client.id, clientSecret },
+      settings: { loginUrl: fake.url, userId: ids.fallback, ...TIMING, ...settings },
+    });
+    const subject: ContractSubject = {
+      adapter: app.get(AtsAdapterRegistry).get('salesforce'),
+      start: async () => {
+        fake.addUser({ name: 'Integration User', email: 'integration@acme.test' });
+        ids.owner = fake.addUser({ name: OWNER.name, email: OWNER.email }).Id;
+        ids.fallback = fake.addUser({ name: 'Debrief Bot', email: 'debrief@acme.test' }).Id;
+        ids.people = [
+          fake.addPerson('Contact', { firstName: 'First', lastName: 'Last', email: 'first.last@example.com' }).Id,
+          fake.addPerson('Contact', { firstName: 'Jane', lastName: 'Roe', email: 'jane@example.com' }).Id,
+          fake.addPerson('Contact', { firstName: 'Sam', lastName: 'Poe', email: 'sam@example.com' }).Id,
+          fake.addPerson('Lead', { firstName: 'John', lastName: 'Doe', email: 'john@example.com' }).Id,
+        ];
+        // Salesforce may answer fewer records than the batch asked for: pages of two exercise nextRecordsUrl.
+        fake.batchCap = 2;
+        await fake.start();
+        Object.assign(subject, {
+          candidate: person(ids.people[0], 'First Last', 'first.last@example.com'),
+          ownerId: ids.owner,
+          fallbackId: ids.fallback,
+          listing: { pageSize: 2, ids: [...ids.people] },
+        });
+      },
+      stop: () => fake.stop(),
+      ctx,
+      refusedCtx: () => ctx({}, 'not-the-secret'),
+      refusedCode: 'AUTH_FAILED',
+      // Filled in by start(): the fake chooses its own ids.
+      candidate: person('', 'First Last', 'first.last@example.com'),
+      owner: OWNER,
+      ownerId: '',
+      unknownOwner: UNKNOWN_OWNER,
+      fallbackId: '',
+      visibility: { public: 'SharingPrivacy=N', private: 'SharingPrivacy=P' },
+      notesWith: async (marker) =>
+        fake.records.ContentNote.filter((n) => String(n.Content).includes(marker))
+          // A note without its link to the record is not on the contact: it does not count.
+          .filter((n) => fake.records.ContentDocumentLink.some((l) => l.ContentDocumentId === n.Id && l.LinkedEntityId === ids.people[0]))
+          .map((n) => ({ id: n.Id, authorId: String(n.OwnerId), visibility: `SharingPrivacy=${String(n.SharingPrivacy)}` })),
+      injectOnPost: (fault) => fake.http.inject(httpFaults('POST', '/services/data/v62.0/composite', fault)),
+      clearFaults: () => fake.http.clearFaults(),
+      listing: { pageSize: 2, ids: [] },
+    };
+    return subject;
   },
 };
 
@@ -513,4 +567,4 @@ const sandbox: ContractEntry = {
 };
 
 /** Every adapter the contract covers; the suite checks this is exactly the ATS module's list. */
-export const CONTRACT_ENTRIES: ContractEntry[] = [greenhouse, lever, ashby, bullhorn, workable, sandbox, hubspot];
+export const CONTRACT_ENTRIES: ContractEntry[] = [greenhouse, lever, ashby, bullhorn, workable, sandbox, hubspot, salesforce];
