@@ -9,10 +9,10 @@ import type { FaultRule } from '../fakes/fake-http-server';
 import { GreenhouseFakeServer } from '../fakes/greenhouse-fake-server';
 import { HubSpotFakeServer } from '../fakes/hubspot-fake-server';
 import { LeverFakeServer } from '../fakes/lever-fake-server';
-import { SalesforceFakeServer } from '../fakes/salesforce-fake-server';
 import { WorkableFakeServer } from '../fakes/workable-fake-server';
 import { TestDatabase } from '../support/database';
 import { createConnection } from '../ats-e2e/support';
+import { SalesforceFakeServer } from '../fakes/salesforce-fake-server';
 
 /** A note as the ATS stores it, in the terms every adapter's contract is checked in. */
 export interface StoredNote {
@@ -423,6 +423,9 @@ const hubspot: ContractEntry = {
       clearFaults: () => fake.http.clearFaults(),
       listing: { pageSize: 2, ids: ['101', '102', '103'] },
     };
+  },
+};
+
 const salesforce: ContractEntry = {
   provider: 'salesforce',
   create: ({ app }) => {
