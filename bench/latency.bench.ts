@@ -63,6 +63,12 @@ runBench('bench-latency', 15 * 60_000, async (run) => {
       // A note can be stored before the sender has read the whole 200: counted as 0, never negative.
       if (accepted != null && stored !== undefined) latencies.push(Math.max(0, stored - accepted));
     }
+    // How the latency moved through the run: the median of each tenth of the events, in sending order.
+    const tenths = Array.from({ length: 10 }, (_, k) => {
+      const slice = latencies.slice(Math.floor((k * latencies.length) / 10), Math.floor(((k + 1) * latencies.length) / 10)).sort((a, b) => a - b);
+      return percentile(slice, 50);
+    });
+    run.log(`median latency per tenth of the run (ms): ${tenths.join(', ')}`);
     latencies.sort((a, b) => a - b);
     const figures = {
       p50: percentile(latencies, 50),
