@@ -35,6 +35,6 @@ const JOBS = [StaleLeaseSweeperJob, RematchJob, RecoveryJob, DirectoryRefreshJob
     DirectoryRefreshTrigger,
     DirectoryStatusService,
   ],
-  exports: [JobRunnerService, DirectoryRefreshTrigger],
+  exports: [JobRunnerService],
 })
 export class SchedulerModule {}

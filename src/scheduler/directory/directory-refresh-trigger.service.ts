@@ -63,11 +63,6 @@ export class DirectoryRefreshTrigger implements OnApplicationBootstrap, BeforeAp
     this.start(connectionId);
   }
 
-  /** Settles when the refreshes this instance is running now have ended (tests, benches). */
-  async idle(): Promise<void> {
-    while (this.active.size > 0) await Promise.allSettled([...this.active.values()]);
-  }
-
   private start(connectionId: string): void {
     if (this.active.has(connectionId)) {
       // A change during a refresh: the one running may have read the old settings; run again after it.
