@@ -75,6 +75,8 @@ export class FakeAtsServer {
   readonly arrivals: number[] = [];
   private readonly notesByCandidate = new Map<number, Note[]>();
   private readonly notesByEvent = new Map<string, number>();
+  /** When the first note of each event was stored (epoch ms), for end-to-end latency. */
+  readonly noteStoredAt = new Map<string, number>();
   private readonly candidatesByEmail = new Map<string, BenchCandidate>();
   private readonly candidateIds = new Set<number>();
   private readonly tokens = new Map<string, number | null>();
@@ -243,8 +245,17 @@ export class FakeAtsServer {
       }
       case 'GET /v3/candidates': {
         const email = q.get('email');
-        const c = email ? this.candidatesByEmail.get(email.toLowerCase()) : undefined;
-        return { status: 200, body: c ? [toGreenhouseCandidate(c)] : [] };
+        if (email) {
+          const c = this.candidatesByEmail.get(email.toLowerCase());
+          return { status: 200, body: c ? [toGreenhouseCandidate(c)] : [] };
+        }
+        // The listing: pages in id order, the next page's cursor in the Link header (as v3 does).
+        const offset = Number(q.get('cursor') ?? 0) || 0;
+        const perPage = Math.min(500, Number(q.get('per_page') ?? 100) || 100);
+        const page = this.options.candidates.slice(offset, offset + perPage);
+        const headers: Record<string, string> = {};
+        if (offset + perPage < this.options.candidates.length) headers.Link = `<${this.baseUrl}/candidates?cursor=${offset + perPage}>; rel="next"`;
+        return { status: 200, headers, body: page.map(toGreenhouseCandidate) };
       }
       case 'GET /v3/notes': {
         // The adapter sends `cursor` alone on later pages (as v3 requires): the cursor carries the filter.
@@ -288,6 +299,7 @@ export class FakeAtsServer {
         list.push(note);
         this.notesByCandidate.set(candidateId, list);
         if (eventId) this.notesByEvent.set(eventId, (this.notesByEvent.get(eventId) ?? 0) + 1);
+        if (eventId && !this.noteStoredAt.has(eventId)) this.noteStoredAt.set(eventId, Date.now());
         this.stats.notes++;
         return {
           status: 201,

@@ -44,6 +44,17 @@ export const connectionViewSchema = z.object({
   hasCredentials: z.boolean().describe('Credentials are write-only: only whether they are set is shown'),
   createdAt: z.string(),
   updatedAt: z.string(),
+  directory: z
+    .object({
+      candidates: z.number().int().describe('Candidates in the local directory'),
+      complete: z.boolean().describe('A full listing has completed and none is requested since (a change of the connection requests one)'),
+      running: z.boolean().describe('A refresh of this directory is running now (on any instance)'),
+      pages: z.number().int().describe('Pages read by the current or last refresh'),
+      lastFullRefreshAt: z.string().nullable(),
+    })
+    .nullable()
+    .optional()
+    .describe('The candidate directory (null for an ATS that cannot list candidates)'),
 });
 
 const pageOf = (item: z.ZodType) =>
@@ -73,6 +84,10 @@ export const previewRequestSchema = z
       .boolean()
       .default(false)
       .describe('Fetch the payload\'s actionItemsUrl (allowed hosts only), as a sync would; off by default'),
+    directoryOnly: z
+      .boolean()
+      .default(false)
+      .describe('Match against the local candidate directory only, without the read-only ATS searches a sync runs'),
   })
   .superRefine((body, ctx) => {
     const given = Number(body.payload !== undefined) + Number(body.eventId !== undefined);
@@ -96,7 +111,10 @@ export const previewResponseSchema = z.object({
     reason: z.string(),
   }),
   match: z.object({
-    source: z.enum(['directory', 'resolution']),
+    source: z.enum(['directory', 'directory+ats', 'resolution']).describe('directory+ats: the ATS was searched, as a sync would'),
+    searches: z
+      .array(z.object({ kind: z.enum(['phone', 'email', 'name']), value: z.string(), found: z.number().int(), error: z.string().optional() }))
+      .describe('The read-only ATS searches that ran, in order (empty when the directory decided or directoryOnly)'),
     decision: z.string(),
     candidateId: z.string().nullable(),
     candidateName: z.string().nullable(),

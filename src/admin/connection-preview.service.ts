@@ -10,6 +10,7 @@ import type { FieldMapping } from '../mapping/field-mapping.schema';
 import { validateMappingFor } from '../mapping/field-mapping.validation';
 import type { VisibilityDecision } from '../mapping/private-meeting.policy';
 import { CandidateFinderService } from '../matching/candidate-finder.service';
+import type { MatchDecision } from '../matching/match-policy';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { ActionItemsResult } from '../meeting/action-items.parser';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
@@ -26,7 +27,7 @@ export type PreviewResponse = z.output<typeof previewResponseSchema>;
 
 /**
  * Renders what a sync of this connection would post for a payload, without posting or storing anything:
- * the directory is read (never the ATS), the mapping is the saved one or an unsaved draft, and action items
+ * the match is the pipeline's (directory, then the same read-only ATS searches), the mapping is the saved one or an unsaved draft, and action items
  * are only fetched when asked (the same guarded fetcher a sync uses).
  */
 @Injectable()
@@ -58,7 +59,9 @@ export class ConnectionPreviewService {
 
     const routing = await this.routingOf(connection, meeting);
     const sync = request.eventId !== undefined ? await this.existingSync(request.eventId, connection.id) : null;
-    const match = sync?.resolution ? resolvedMatch(sync.resolution) : await this.directoryMatch(connection, meeting);
+    const match = sync?.resolution
+      ? resolvedMatch(sync.resolution)
+      : await this.matchAsSync(connection, meeting, { directoryOnly: request.directoryOnly, notes });
     if (match.source === 'directory' && match.decision !== 'matched' && adapter.capabilities.search.length > 0) {
       notes.push(
         `matching read the local candidate directory only; a sync would also search the ATS (${adapter.capabilities.search.join(', ')}) ` +
@@ -156,24 +159,36 @@ export class ConnectionPreviewService {
     return { routed: false, reason: `the connection is for team ${connection.teamId}, the meeting's team is ${meeting.teamId ?? 'none'}` };
   }
 
-  /** What the worker would decide from the directory (the same guards; no live ATS search from a preview). */
-  private async directoryMatch(connection: ConnectionEntity, meeting: MeetingCompleted): Promise<PreviewResponse['match']> {
+  /**
+   * What a sync would decide: the pipeline's finder, with the same read-only ATS searches a sync runs when the
+   * directory is not decisive (their answers are weighed, not stored). `directoryOnly` reads the directory
+   * alone, needing no credentials. A search the ATS refuses (credentials, rate limit) leaves the directory's
+   * answer, said in `notes`: a sync would retry it.
+   */
+  private async matchAsSync(
+    connection: ConnectionEntity,
+    meeting: MeetingCompleted,
+    options: { directoryOnly: boolean; notes: string[] },
+  ): Promise<PreviewResponse['match']> {
     const input = { atsRecordName: meeting.meeting.atsRecordName, participants: meeting.meeting.participants };
     const adapter = this.registry.get(connection.provider);
-    // The directory needs no credentials: none are decrypted for a preview.
+    if (!options.directoryOnly) {
+      try {
+        const found = await this.finder.find(adapter, this.connections.contextOf(connection), input, { learn: false });
+        return {
+          ...matchView(found.decision, found.candidate?.displayName ?? null),
+          source: found.searches.length > 0 ? 'directory+ats' : 'directory',
+          searches: found.searches,
+        };
+      } catch (err) {
+        options.notes.push(`the ATS search failed (${(err as Error).message}); the match below is the directory's, and a sync would retry the search`);
+      }
+    }
+    // The directory needs no credentials: none are decrypted.
     const ctx = { connectionId: connection.id, credentials: {}, settings: connection.settings ?? {} };
     const { entries, decision } = await this.finder.fromDirectory(adapter, ctx, input);
     const chosen = entries.find((e) => e.externalId === decision.candidateId);
-    return {
-      source: 'directory',
-      decision: decision.decision,
-      candidateId: decision.candidateId,
-      candidateName: chosen?.displayName ?? null,
-      score: decision.score,
-      evidence: decision.evidence,
-      alternatives: decision.alternatives,
-      reason: decision.reason,
-    };
+    return { ...matchView(decision, chosen?.displayName ?? null), source: 'directory', searches: [] };
   }
 
   private async actionItems(
@@ -209,9 +224,22 @@ function parsedMeeting(payload: unknown): MeetingCompleted {
   return normaliseMeeting(validation.payload);
 }
 
+function matchView(decision: MatchDecision, candidateName: string | null): Omit<PreviewResponse['match'], 'source' | 'searches'> {
+  return {
+    decision: decision.decision,
+    candidateId: decision.candidateId,
+    candidateName,
+    score: decision.score,
+    evidence: decision.evidence,
+    alternatives: decision.alternatives,
+    reason: decision.reason,
+  };
+}
+
 function resolvedMatch(resolution: { candidateId: string; by: string; at: string }): PreviewResponse['match'] {
   return {
     source: 'resolution',
+    searches: [],
     decision: 'resolved',
     candidateId: resolution.candidateId,
     candidateName: null,

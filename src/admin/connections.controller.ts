@@ -7,13 +7,23 @@ import { Page } from '../common/http/list-cursor';
 import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/http/openapi.decorators';
 import { parseWith } from '../common/http/zod-body';
 import { createConnectionSchema, updateConnectionSchema, ConnectionView } from '../connections/connection.schemas';
+import { ConnectionDirectoryStatus, DirectoryProgress } from '../connections/connection-directory.status';
 import { ConnectionsService } from '../connections/connections.service';
 
 @ApiTags('admin: connections')
 @UseGuards(AdminAuthGuard)
 @Controller('admin/connections')
 export class ConnectionsController {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(
+    private readonly connections: ConnectionsService,
+    private readonly directory: ConnectionDirectoryStatus,
+  ) {}
+
+  /** Each view with its candidate directory's progress (`directory`). */
+  private async withDirectory(views: ConnectionView[]): Promise<Array<ConnectionView & { directory?: DirectoryProgress | null }>> {
+    const progress = await this.directory.of(views.map((v) => v.id));
+    return views.map((v) => (progress.has(v.id) ? { ...v, directory: progress.get(v.id)! } : v));
+  }
 
   @Post()
   @ApiOperation({ summary: 'Connect an organisation (account, optional team) to its ATS; credentials are write-only' })
@@ -21,8 +31,8 @@ export class ConnectionsController {
   @ApiZodBody(createConnectionSchema)
   @ApiZodResponse(201, connectionViewSchema, 'the connection (credentials are never returned)')
   @ApiErrors(400)
-  create(@Body() body: unknown, @Req() req: AdminRequest): Promise<ConnectionView> {
-    return this.connections.create(parseWith(createConnectionSchema, body), actorOf(req));
+  async create(@Body() body: unknown, @Req() req: AdminRequest): Promise<ConnectionView> {
+    return (await this.withDirectory([await this.connections.create(parseWith(createConnectionSchema, body), actorOf(req))]))[0]!;
   }
 
   @Get()
@@ -31,8 +41,9 @@ export class ConnectionsController {
   @ApiZodQuery(listConnectionsQuery)
   @ApiZodResponse(200, connectionPageSchema, 'one page of connections')
   @ApiErrors(400)
-  list(@Query() query: unknown): Promise<Page<ConnectionView>> {
-    return this.connections.page(parseWith(listConnectionsQuery, query, 'query'));
+  async list(@Query() query: unknown): Promise<Page<ConnectionView>> {
+    const page = await this.connections.page(parseWith(listConnectionsQuery, query, 'query'));
+    return { ...page, items: await this.withDirectory(page.items) };
   }
 
   @Get(':id')
@@ -40,8 +51,8 @@ export class ConnectionsController {
   @ApiAdminRoute()
   @ApiZodResponse(200, connectionViewSchema, 'the connection')
   @ApiErrors(404)
-  get(@Param('id') id: string): Promise<ConnectionView> {
-    return this.connections.get(id);
+  async get(@Param('id') id: string): Promise<ConnectionView> {
+    return (await this.withDirectory([await this.connections.get(id)]))[0]!;
   }
 
   @Patch(':id')
@@ -50,8 +61,8 @@ export class ConnectionsController {
   @ApiZodBody(updateConnectionSchema)
   @ApiZodResponse(200, connectionViewSchema, 'the connection as changed')
   @ApiErrors(400, 404)
-  update(@Param('id') id: string, @Body() body: unknown, @Req() req: AdminRequest): Promise<ConnectionView> {
-    return this.connections.update(id, parseWith(updateConnectionSchema, body), actorOf(req));
+  async update(@Param('id') id: string, @Body() body: unknown, @Req() req: AdminRequest): Promise<ConnectionView> {
+    return (await this.withDirectory([await this.connections.update(id, parseWith(updateConnectionSchema, body), actorOf(req))]))[0]!;
   }
 
   @Delete(':id')

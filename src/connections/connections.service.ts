@@ -10,6 +10,7 @@ import { AtsUrlPolicy } from '../ats/kit/ats-url.policy';
 import { checkConnectionConfig, checkSettings, ConfigIssue, jsonPath } from '../ats/kit/connection-contract';
 import { badRequest, notFound } from '../common/api-error';
 import { BoundedCache } from '../common/bounded-cache';
+import { announcesChange, CONNECTION_CHANGED_SQL, ConnectionShape } from './connection-changes';
 import { ConnectionEntity } from './connection.entity';
 import { ConnectionView, CreateConnectionInput, UpdateConnectionInput } from './connection.schemas';
 import { CredentialsCipher } from './credentials-cipher';
@@ -46,6 +47,7 @@ export class ConnectionsService {
     });
     return this.repo.manager.transaction(async (em) => {
       const saved = await em.save(entity);
+      if (announcesChange(null, shapeOf(saved))) await em.query(CONNECTION_CHANGED_SQL, [id]);
       await this.audit.record(
         {
           actor,
@@ -113,6 +115,7 @@ export class ConnectionsService {
   async update(id: string, input: UpdateConnectionInput, actor: string): Promise<ConnectionView> {
     const entity = await this.find(id);
     const before = auditedFields(entity);
+    const shapeBefore = shapeOf(entity);
     const settingsBefore = entity.settings ?? {};
     if (input.provider !== undefined) this.assertProvider(input.provider);
     if (input.provider !== undefined || input.credentials !== undefined || input.settings !== undefined) {
@@ -127,6 +130,7 @@ export class ConnectionsService {
     if (input.credentials !== undefined) entity.credentialsEncrypted = this.cipher.encrypt(input.credentials, id);
     return this.repo.manager.transaction(async (em) => {
       const saved = await em.save(entity);
+      if (announcesChange(shapeBefore, shapeOf(saved))) await em.query(CONNECTION_CHANGED_SQL, [id]);
       await this.audit.record(
         { actor, action: 'connection.update', targetType: 'connection', targetId: id, detail: updateDetail(before, saved, settingsBefore, input) },
         em,
@@ -246,6 +250,10 @@ export interface ConnectionListFilter {
   accountId?: string;
   teamId?: string;
   enabled?: boolean;
+}
+
+function shapeOf(c: ConnectionEntity): ConnectionShape {
+  return { provider: c.provider, enabled: c.enabled, settings: { ...(c.settings ?? {}) }, credentials: c.credentialsEncrypted };
 }
 
 /** The fields whose values may be shown in the audit log (nothing secret, no settings values). */

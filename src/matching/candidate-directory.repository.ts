@@ -5,6 +5,7 @@ import type { AtsCandidate } from '../ats/ats-adapter.port';
 import { candidateKeys, DirectoryCandidate, MatchQueryKeys } from './match-policy';
 import { mailboxOf } from './identifier-normaliser';
 import { candidateLookupKeys, mailboxKeys, queryNameKeys } from './name-lookup-keys';
+import type { DirectoryNewsEntry } from './directory-news';
 
 export interface DirectoryEntry extends DirectoryCandidate {
   meta: Record<string, unknown> | null;
@@ -50,7 +51,28 @@ export class CandidateDirectoryRepository {
 
   /** Inserts or refreshes candidates (one statement for the whole batch). */
   async upsert(connectionId: string, candidates: AtsCandidate[], defaultRegion: CountryCode = 'US'): Promise<number> {
-    if (candidates.length === 0) return 0;
+    return (await this.write(connectionId, candidates, defaultRegion, false)).stored;
+  }
+
+  /**
+   * As `upsert`, and answers which of them are news: new to the directory, or with other name keys, phones
+   * or emails than it held. The old values are read in the same statement (its snapshot precedes the write).
+   */
+  async upsertWithNews(
+    connectionId: string,
+    candidates: AtsCandidate[],
+    defaultRegion: CountryCode = 'US',
+  ): Promise<{ stored: number; news: DirectoryNewsEntry[] }> {
+    return this.write(connectionId, candidates, defaultRegion, true);
+  }
+
+  private async write(
+    connectionId: string,
+    candidates: AtsCandidate[],
+    defaultRegion: CountryCode,
+    withNews: boolean,
+  ): Promise<{ stored: number; news: DirectoryNewsEntry[] }> {
+    if (candidates.length === 0) return { stored: 0, news: [] };
     const unique = new Map(candidates.map((c) => [c.externalId, c]));
     const rows = [...unique.values()].map((c) => {
       const keys = candidateKeys(c, defaultRegion);
@@ -67,8 +89,7 @@ export class CandidateDirectoryRepository {
         ats_updated_at: c.updatedAt ? c.updatedAt.toISOString() : null,
       };
     });
-    await this.dataSource.query(
-      `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name, name_key, name_keys, phones, emails, meta, ats_updated_at, refreshed_at)
+    const insert = `INSERT INTO candidates (connection_id, external_id, display_name, first_name, last_name, name_key, name_keys, phones, emails, meta, ats_updated_at, refreshed_at)
        SELECT $1, r.external_id, r.display_name, r.first_name, r.last_name, r.name_key,
               ARRAY(SELECT jsonb_array_elements_text(r.name_keys)),
               ARRAY(SELECT jsonb_array_elements_text(r.phones)), ARRAY(SELECT jsonb_array_elements_text(r.emails)),
@@ -78,10 +99,26 @@ export class CandidateDirectoryRepository {
        ON CONFLICT (connection_id, external_id) DO UPDATE SET
          display_name = EXCLUDED.display_name, first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name,
          name_key = EXCLUDED.name_key, name_keys = EXCLUDED.name_keys, phones = EXCLUDED.phones, emails = EXCLUDED.emails,
-         meta = COALESCE(EXCLUDED.meta, candidates.meta), ats_updated_at = EXCLUDED.ats_updated_at, refreshed_at = now()`,
-      [connectionId, JSON.stringify(rows)],
+         meta = COALESCE(EXCLUDED.meta, candidates.meta), ats_updated_at = EXCLUDED.ats_updated_at, refreshed_at = now()`;
+    const params = [connectionId, JSON.stringify(rows)];
+    if (!withNews) {
+      await this.dataSource.query(insert, params);
+      return { stored: rows.length, news: [] };
+    }
+    const changed: Array<{ external_id: string; name_keys: string[]; phones: string[]; emails: string[] }> = await this.dataSource.query(
+      `WITH old AS (
+         SELECT external_id, name_keys, phones, emails FROM candidates
+         WHERE connection_id = $1 AND external_id IN (SELECT r.external_id FROM jsonb_to_recordset($2::jsonb) AS r(external_id text))
+       ), up AS (${insert} RETURNING external_id, name_keys, phones, emails)
+       SELECT up.external_id, up.name_keys, up.phones, up.emails FROM up LEFT JOIN old USING (external_id)
+       WHERE old.external_id IS NULL OR old.name_keys IS DISTINCT FROM up.name_keys
+          OR old.phones IS DISTINCT FROM up.phones OR old.emails IS DISTINCT FROM up.emails`,
+      params,
     );
-    return rows.length;
+    return {
+      stored: rows.length,
+      news: changed.map((r) => ({ externalId: r.external_id, nameKeys: r.name_keys ?? [], phones: r.phones ?? [], emails: r.emails ?? [] })),
+    };
   }
 
   /**
@@ -146,6 +183,15 @@ export class CandidateDirectoryRepository {
       if (!byId.has(row.external_id)) byId.set(row.external_id, toEntry(row));
     }
     return { entries: [...byId.values()], identifiersTruncated: counts[0]! > limit, namesTruncated: counts[1]! > limit };
+  }
+
+  /** How many candidates each connection's directory holds. */
+  async counts(connectionIds: string[]): Promise<Map<string, number>> {
+    const rows: Array<{ connection_id: string; n: number }> = await this.dataSource.query(
+      `SELECT connection_id, count(*)::int AS n FROM candidates WHERE connection_id = ANY($1::uuid[]) GROUP BY connection_id`,
+      [connectionIds],
+    );
+    return new Map(rows.map((r) => [r.connection_id, r.n]));
   }
 
   async get(connectionId: string, externalId: string): Promise<DirectoryEntry | null> {

@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import type { AtsAdapter, AtsCandidate, AtsContext, CandidateQuery } from '../ats/ats-adapter.port';
 import { isAtsError } from '../ats/ats-error';
 import { CandidateDirectoryRepository, DirectoryEntry, DirectoryLookup, DirectoryQuery, toAtsCandidate } from './candidate-directory.repository';
-import { decideMatch, MatchDecision, MatchInput, matchQueryKeys, readMatchSettings } from './match-policy';
+import type { CountryCode } from 'libphonenumber-js';
+import { candidateKeys, decideMatch, MatchDecision, MatchInput, matchQueryKeys, readMatchSettings } from './match-policy';
+import type { DirectoryNewsEntry } from './directory-news';
 import type { MatchSettings } from './match-settings';
 
 export interface FindResult {
@@ -13,6 +15,26 @@ export interface FindResult {
   atsCalls: number;
   /** Live searches that failed (matching went on with what it had). */
   searchErrors: string[];
+  /** The live searches that ran, in order: what was asked and how many candidates the ATS answered. */
+  searches: LiveSearch[];
+  /** Candidates the live searches brought that the directory did not hold as they are (empty when not learning). */
+  news: DirectoryNewsEntry[];
+}
+
+export interface LiveSearch {
+  kind: 'phone' | 'email' | 'name';
+  value: string;
+  found: number;
+  error?: string;
+}
+
+export interface FindOptions {
+  /**
+   * Whether what the live searches find is written to the directory (a sync) or only weighed (a preview, which
+   * stores nothing). The decision is the same either way: it is made over the directory's entries and the
+   * searches' answers together.
+   */
+  learn: boolean;
 }
 
 /** Live searches per meeting: enough for a phone, an email and the name; never a scan. */
@@ -30,44 +52,46 @@ export class CandidateFinderService {
     private readonly dataSource: DataSource,
   ) {}
 
-  async find(adapter: AtsAdapter, ctx: AtsContext, input: MatchInput): Promise<FindResult> {
+  async find(adapter: AtsAdapter, ctx: AtsContext, input: MatchInput, options: FindOptions = { learn: true }): Promise<FindResult> {
     const settings = readMatchSettings(ctx.settings);
     const keys = matchQueryKeys(input, settings);
     const query = { ...keys, name: input.atsRecordName };
-    let { entries, decision } = await this.decideFromDirectory(adapter, ctx, input, settings, query);
+    const lookup = await this.directory.search(ctx.connectionId, query);
+    let entries = lookup.entries;
+    let decision = await this.decide(adapter, ctx.connectionId, input, settings, lookup, entries);
     let atsCalls = 0;
     const searchErrors: string[] = [];
+    const searches: LiveSearch[] = [];
+    let news: DirectoryNewsEntry[] = [];
 
     if (decision.decision !== 'matched') {
-      const queries: CandidateQuery[] = [
-        ...(adapter.capabilities.search.includes('phone') ? keys.phones.map((phone) => ({ phone })) : []),
-        ...(adapter.capabilities.search.includes('email') ? keys.emails.map((email) => ({ email })) : []),
-        ...(adapter.capabilities.search.includes('name') && input.atsRecordName ? [{ name: input.atsRecordName }] : []),
-      ].slice(0, MAX_LIVE_SEARCHES);
+      const queries = liveSearches(adapter, keys, input.atsRecordName);
       const found: AtsCandidate[] = [];
-      for (const query of queries) {
+      for (const q of queries) {
         atsCalls++;
         try {
-          found.push(...(await adapter.searchCandidates(ctx, query)));
+          const answer = await adapter.searchCandidates(ctx, { [q.kind]: q.value } as CandidateQuery);
+          found.push(...answer);
+          searches.push({ ...q, found: answer.length });
         } catch (err) {
           // An auth or rate-limit failure must not be hidden behind "unmatched": let the sync retry it.
           if (isAtsError(err) && err.code !== 'NOT_FOUND' && err.code !== 'INVALID_REQUEST') throw err;
-          searchErrors.push(`${Object.keys(query)[0]} search: ${(err as Error).message}`);
+          searchErrors.push(`${q.kind} search: ${(err as Error).message}`);
+          searches.push({ ...q, found: 0, error: (err as Error).message });
         }
       }
       if (found.length > 0) {
-        await this.directory.upsert(ctx.connectionId, found, settings.defaultRegion);
-        const byId = new Map<string, DirectoryEntry>();
-        const lookup = await this.directory.search(ctx.connectionId, query);
-        for (const e of lookup.entries) byId.set(e.externalId, e);
-        for (const e of await this.directory.getMany(ctx.connectionId, found.map((c) => c.externalId))) byId.set(e.externalId, e);
+        if (options.learn) news = (await this.directory.upsertWithNews(ctx.connectionId, found, settings.defaultRegion)).news;
+        // The searches' answers stand in for the directory's copies of the same candidates (they are newer).
+        const byId = new Map<string, DirectoryEntry>(entries.map((e) => [e.externalId, e]));
+        for (const c of found) byId.set(c.externalId, asEntry(c, settings.defaultRegion));
         entries = [...byId.values()];
         decision = await this.decide(adapter, ctx.connectionId, input, settings, lookup, entries);
       }
     }
 
     const chosen = decision.decision === 'matched' ? entries.find((e) => e.externalId === decision.candidateId) : undefined;
-    return { decision, candidate: chosen ? toAtsCandidate(chosen) : null, atsCalls, searchErrors };
+    return { decision, candidate: chosen ? toAtsCandidate(chosen) : null, atsCalls, searchErrors, searches, news };
   }
 
   /**
@@ -124,6 +148,7 @@ export class CandidateFinderService {
         { candidateId: decision.candidateId!, displayName: chosen?.displayName ?? decision.candidateId!, score: decision.score, evidence: decision.evidence },
         ...decision.alternatives,
       ],
+      waitsFor: 'full_directory_refresh',
       reason: `${decision.reason}; but this ATS cannot search by name and the candidate directory has not completed a full refresh for this connection, so another candidate may carry the same name`,
     };
   }
@@ -157,5 +182,31 @@ export function guardTruncated(decision: MatchDecision, lookup: DirectoryLookup,
       ...decision.alternatives,
     ],
     reason: `${decision.reason}; but more candidates ${crowd} than one lookup returns, so another may fit as well`,
+  };
+}
+
+/** The searches a sync runs when the directory is not decisive: the kinds the ATS offers, phones, emails, then the name. */
+export function liveSearches(adapter: AtsAdapter, keys: { phones: string[]; emails: string[] }, name: string | null): Array<{ kind: LiveSearch['kind']; value: string }> {
+  const kinds = adapter.capabilities.search;
+  return [
+    ...(kinds.includes('phone') ? keys.phones.map((value) => ({ kind: 'phone' as const, value })) : []),
+    ...(kinds.includes('email') ? keys.emails.map((value) => ({ kind: 'email' as const, value })) : []),
+    ...(kinds.includes('name') && name ? [{ kind: 'name' as const, value: name }] : []),
+  ].slice(0, MAX_LIVE_SEARCHES);
+}
+
+/** A search answer as the directory would hold it (identifiers normalised with the connection's region). */
+function asEntry(c: AtsCandidate, region: CountryCode): DirectoryEntry {
+  const keys = candidateKeys(c, region);
+  return {
+    externalId: c.externalId,
+    displayName: c.displayName,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    phones: keys.phones,
+    emails: keys.emails,
+    identifiersNormalised: true,
+    meta: c.meta ?? null,
+    atsUpdatedAt: c.updatedAt,
   };
 }

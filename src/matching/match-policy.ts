@@ -58,6 +58,11 @@ export interface MatchDecision {
   evidence: Evidence[];
   alternatives: RankedCandidate[];
   reason: string;
+  /**
+   * Set when the decision is held only because the directory has not completed a full refresh (a name-only
+   * match on an ATS without name search): the completion of one is news for it.
+   */
+  waitsFor?: 'full_directory_refresh';
 }
 
 /** A candidate's phones (E.164) and emails (lower-case), as compared with the participants'. */

@@ -6,6 +6,8 @@ import { MatchingModule } from '../matching/matching.module';
 import { SyncModule } from '../sync/sync.module';
 import { DirectoryRefreshStateRepository } from './directory/directory-refresh-state.repository';
 import { DirectoryRefreshService } from './directory/directory-refresh.service';
+import { DirectoryRefreshTrigger } from './directory/directory-refresh-trigger.service';
+import { DirectoryStatusService } from './directory/directory-status.service';
 import { JobRunnerService } from './job-runner.service';
 import { JobRunsRepository } from './job-runs.repository';
 import { JobsAdminController } from './jobs-admin.controller';
@@ -30,6 +32,8 @@ const JOBS = [StaleLeaseSweeperJob, RematchJob, RecoveryJob, DirectoryRefreshJob
     JobRunnerService,
     DirectoryRefreshStateRepository,
     DirectoryRefreshService,
+    DirectoryRefreshTrigger,
+    DirectoryStatusService,
   ],
   exports: [JobRunnerService],
 })

@@ -95,6 +95,24 @@ export class EventRepository {
   }
 
   /**
+   * One connection's syncs a directory change may concern: unmatched inside the re-match window, and those
+   * being matched right now (their lookup may have run before the change), with the meeting's payload.
+   */
+  async openForNews(
+    connectionId: string,
+    windowDays: number,
+  ): Promise<Array<{ id: string; status: 'unmatched' | 'processing'; rematch_count: number; raw_body: string | null }>> {
+    return this.dataSource.query(
+      `SELECT s.id, s.status, s.rematch_count, e.raw_body
+       FROM syncs s JOIN webhook_events e ON e.id = s.event_id
+       WHERE s.connection_id = $1 AND s.status IN ('unmatched', 'processing') AND s.resolution IS NULL
+         AND e.received_at > now() - make_interval(days => $2)
+       ORDER BY s.id LIMIT 2000`,
+      [connectionId, windowDays],
+    );
+  }
+
+  /**
    * Retention: drops raw bodies received before `cutoff`, unless a sync may still need them (it is open, or
    * failed with a code recovery re-arms and has re-arms left). Answers how many were purged.
    */

@@ -8,6 +8,7 @@ import { AppConfig, InjectConfig } from '../config/app-config';
 import { ConnectionsService } from '../connections/connections.service';
 import { FieldMappingRepository } from '../mapping/field-mapping.repository';
 import { CandidateFinderService } from '../matching/candidate-finder.service';
+import { RematchOnNewsService } from './rematch-on-news.service';
 import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
@@ -47,6 +48,7 @@ export class SyncPipelineService {
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
     private readonly finder: CandidateFinderService,
+    private readonly news: RematchOnNewsService,
     private readonly metrics: MetricsService,
     private readonly logger: PinoLogger,
     @InjectConfig() private readonly config: AppConfig,
@@ -157,6 +159,12 @@ export class SyncPipelineService {
     const started = process.hrtime.bigint();
     const found = await this.finder.find(adapter, ctx, { atsRecordName: meeting.meeting.atsRecordName, participants: meeting.meeting.participants });
     if (found.atsCalls > 0) this.metrics.atsRequest(adapter.provider, 'search', 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+    if (found.news.length > 0) {
+      // Other meetings waiting for the candidates this search brought need not wait for the ladder.
+      this.news.rearm(ctx.connectionId, found.news, sync.id).catch((err: unknown) =>
+        this.logger.warn({ err: (err as Error).message }, 'could not re-arm syncs for directory news'),
+      );
+    }
     return {
       candidate: found.candidate,
       atsCalls: found.atsCalls,

@@ -7,6 +7,7 @@ import { MappingModule } from '../mapping/mapping.module';
 import { MatchingModule } from '../matching/matching.module';
 import { ObservabilityModule } from '../observability/observability.module';
 import { EventRepository } from './event.repository';
+import { RematchOnNewsService } from './rematch-on-news.service';
 import { SyncAdminService } from './sync-admin.service';
 import { SyncAttemptEntity } from './sync-attempt.entity';
 import { SyncPipelineService } from './sync-pipeline.service';
@@ -28,7 +29,7 @@ import { SyncRepository } from './sync.repository';
     MappingModule,
     MatchingModule,
   ],
-  providers: [SyncAdminService, SyncRepository, EventRepository, SyncPipelineService, SyncWorkerService],
-  exports: [SyncAdminService, SyncRepository, EventRepository, SyncWorkerService],
+  providers: [SyncAdminService, SyncRepository, EventRepository, SyncPipelineService, SyncWorkerService, RematchOnNewsService],
+  exports: [SyncAdminService, SyncRepository, EventRepository, SyncWorkerService, RematchOnNewsService],
 })
 export class SyncModule {}

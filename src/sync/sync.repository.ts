@@ -351,6 +351,19 @@ export class SyncRepository {
   }
 
   /**
+   * Re-arms one connection's syncs held in review only until a full directory refresh completed (a name-only
+   * match on an ATS without name search; see CandidateFinderService): that refresh has now completed.
+   */
+  async rearmHeldForFullDirectory(connectionId: string): Promise<string[]> {
+    const rows = rowsOf<{ id: string }>(await this.dataSource.query(
+      `SELECT id FROM syncs WHERE connection_id = $1 AND status = 'needs_review' AND resolution IS NULL
+         AND match->>'waitsFor' = 'full_directory_refresh'`,
+      [connectionId],
+    ));
+    return this.rearm(rows.map((r) => r.id), ['needs_review']);
+  }
+
+  /**
    * Re-arms failed syncs whose failure may have passed (temporary, rate limit, authentication) and counts
    * it; like re-matching, conditional on the count it was chosen at. The pending note check still applies:
    * `note_uncertain` is kept.

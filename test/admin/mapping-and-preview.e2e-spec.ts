@@ -232,7 +232,17 @@ describe('field mappings and previews through the admin API', () => {
       }),
     });
     expect(stranger.body).toMatchObject({ wouldPost: false, match: { decision: 'unmatched', candidateId: null } });
-    expect(stranger.body.notes.join(' ')).toContain('would also search the ATS');
+    // The searches a sync runs ran (a 555-01xx number is not a valid phone, so none by phone), and found no one.
+    expect(stranger.body.match.source).toBe('directory+ats');
+    expect(stranger.body.match.searches).toEqual([{ kind: 'name', value: 'Nobody Known', found: 0 }]);
+    const local = await preview({
+      directoryOnly: true,
+      payload: samplePayload((p) => {
+        p.data.meeting.atsRecordName = 'Nobody Known';
+        p.data.meeting.participants = ['+15550001111'];
+      }),
+    });
+    expect(local.body.notes.join(' ')).toContain('would also search the ATS');
 
     const otherAccount = await preview({ payload: samplePayload((p) => (p.data.organization.accountId = 'acc_other')) });
     expect(otherAccount.body).toMatchObject({ wouldPost: false, routing: { routed: false } });

@@ -26,6 +26,14 @@ export class DirectoryRefreshStateRepository {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
+  async getMany(connectionIds: string[]): Promise<RefreshStateRow[]> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT * FROM directory_refresh_state WHERE connection_id = ANY($1::uuid[])`,
+      [connectionIds],
+    );
+    return rows.map(toRow);
+  }
+
   async requestFull(connectionIds: string[]): Promise<void> {
     if (connectionIds.length === 0) return;
     await this.dataSource.query(

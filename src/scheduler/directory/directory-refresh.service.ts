@@ -8,6 +8,7 @@ import { AppConfig, InjectConfig } from '../../config/app-config';
 import { ConnectionsService } from '../../connections/connections.service';
 import { CandidateDirectoryRepository } from '../../matching/candidate-directory.repository';
 import { readMatchSettings } from '../../matching/match-policy';
+import { RematchOnNewsService } from '../../sync/rematch-on-news.service';
 import { JobContext, JobResult } from '../scheduled-job';
 import { planRefresh, RefreshMode } from './directory-refresh.plan';
 import { DirectoryRefreshStateRepository } from './directory-refresh-state.repository';
@@ -39,6 +40,7 @@ export class DirectoryRefreshService {
     private readonly registry: AtsAdapterRegistry,
     private readonly directory: CandidateDirectoryRepository,
     private readonly states: DirectoryRefreshStateRepository,
+    private readonly rematch: RematchOnNewsService,
     @InjectConfig() private readonly config: AppConfig,
     private readonly logger: PinoLogger,
   ) {
@@ -127,13 +129,15 @@ export class DirectoryRefreshService {
         return this.failed(base, mode, pages, candidates, err);
       }
       resumingFrom = null;
-      const stored = await this.directory.upsert(connectionId, page.candidates, region);
+      const { stored, news } = await this.directory.upsertWithNews(connectionId, page.candidates, region);
       await this.states.savePage(connectionId, page.nextCursor, stored);
+      await this.announce(connectionId, () => this.rematch.rearm(connectionId, news));
       pages++;
       candidates += stored;
       if (page.nextCursor === null) {
         const done = await this.states.complete(connectionId, page.syncState);
         const pruned = done.mode === 'full' ? await this.pruneUnseen(connectionId, done.startedAt) : undefined;
+        if (done.mode === 'full') await this.announce(connectionId, () => this.rematch.fullDirectoryCompleted(connectionId));
         await this.tidyIndexes(candidates);
         return { ...base, status: 'completed', mode, pages, candidates, ...(pruned !== undefined ? { pruned } : {}) };
       }
@@ -141,6 +145,15 @@ export class DirectoryRefreshService {
     }
     await this.tidyIndexes(candidates);
     return { ...base, status: 'continuing', mode, pages, candidates, reason: 'page cap reached; the next run continues from the saved cursor' };
+  }
+
+  /** Meetings waiting for what the refresh brought are re-armed; a failure there does not fail the refresh (the ladder remains). */
+  private async announce(connectionId: string, rearm: () => Promise<string[]>): Promise<void> {
+    try {
+      await rearm();
+    } catch (err) {
+      this.logger.warn({ connectionId, err: (err as Error).message }, 'could not re-arm syncs after a directory refresh');
+    }
   }
 
   /** After writing, matching should not pay for it: see CandidateDirectoryRepository.flushPendingIndexEntries. */
