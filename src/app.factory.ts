@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { registerConsole } from './common/http/console-static';
 import { logHookRoutes } from './observability/access-log';
 
 const WEBHOOK_PREFIX = '/webhooks/';
@@ -57,5 +58,6 @@ export async function createApp(options: AppModuleOptions & { logger?: boolean }
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  await registerConsole(fastify);
   return app;
 }
