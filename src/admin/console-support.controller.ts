@@ -44,12 +44,12 @@ export class ConsoleSupportController {
     description: 'For choosing a candidate by hand (the review queue). The directory\'s hits come first; an ATS failure is reported, not thrown.',
   })
   @ApiAdminRoute()
-  @ApiZodQuery(candidateSearchQuery)
+  @ApiZodQuery(candidateSearchQuery as never)
   @ApiZodResponse(200, candidateSearchResponseSchema, 'matching candidates')
   @ApiErrors(400, 404)
   searchCandidates(@Param('id') id: string, @Query() query: unknown) {
-    const { q, limit } = parseWith(candidateSearchQuery, query, 'query');
-    return this.support.searchCandidates(id, q, limit);
+    const { q, ids, limit } = parseWith(candidateSearchQuery, query, 'query');
+    return q !== undefined ? this.support.searchCandidates(id, q, limit) : this.support.candidatesById(id, ids ?? []);
   }
 
   @Get('overview')

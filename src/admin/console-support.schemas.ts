@@ -25,10 +25,18 @@ export const providerViewSchema = z.object({
 });
 export const providerListSchema = z.object({ items: z.array(providerViewSchema) });
 
-export const candidateSearchQuery = z.object({
-  q: z.string().trim().min(2).max(200).describe('a name (or part of one), an email or a phone number'),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
-});
+export const candidateSearchQuery = z
+  .object({
+    q: z.string().trim().min(2).max(200).optional().describe('a name (or part of one), an email or a phone number'),
+    ids: z
+      .string()
+      .max(2000)
+      .optional()
+      .transform((v) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean).slice(0, 50)))
+      .describe('comma-separated candidate ids: these candidates from the directory (e.g. a review\'s alternatives)'),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+  })
+  .refine((v) => v.q !== undefined || (v.ids?.length ?? 0) > 0, { message: 'give q or ids', path: ['q'] });
 
 export const candidateHitSchema = z.object({
   externalId: z.string(),

@@ -83,6 +83,14 @@ export class ConsoleSupportService {
     return { items: [...hits.values()], atsSearched, atsError };
   }
 
+  async candidatesById(connectionId: string, ids: string[]) {
+    await this.connections.entity(connectionId, { withDeleted: true });
+    const found = await this.directory.getMany(connectionId, ids);
+    const order = new Map(ids.map((id, i) => [id, i]));
+    found.sort((a, b) => order.get(a.externalId)! - order.get(b.externalId)!);
+    return { items: found.map((e) => ({ ...hitOf(e), source: 'directory' as const })), atsSearched: false, atsError: null };
+  }
+
   async overview(now = new Date()) {
     const data = await this.syncs.overview(new Date(now.getTime() - 24 * 3600 * 1000));
     const byConnection = new Map<string, Record<SyncStatus, number>>();

@@ -68,6 +68,8 @@ describe('admin routes for the operator console', () => {
     // LIKE's wildcards are text here.
     expect((await search('0%')).items.map((c: any) => c.externalId)).toEqual(['c3']);
     expect((await search('nobody')).items).toEqual([]);
+    const byIds = await http(app).get(`/admin/connections/${id}/candidates`).query({ ids: 'c3,missing,c1' }).set(adminHeaders());
+    expect(byIds.body.items.map((c: any) => [c.externalId, c.emails])).toEqual([['c3', []], ['c1', ['ada@example.com']]]);
     const bad = await http(app).get(`/admin/connections/${id}/candidates`).query({ q: 'a' }).set(adminHeaders());
     expect(bad.status).toBe(400);
     expect((await http(app).get('/admin/connections/00000000-0000-4000-8000-000000000000/candidates?q=ada').set(adminHeaders())).status).toBe(404);
