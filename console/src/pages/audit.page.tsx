@@ -44,7 +44,7 @@ export default function AuditPage() {
       {list.isPending ? (
         <Loading what="the audit log" />
       ) : (
-        <div className="overflow-auto">
+        <div className="overflow-auto" tabIndex={0} role="region" aria-label="Audit entries table">
           <table>
             <thead>
               <tr>

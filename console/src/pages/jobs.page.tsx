@@ -17,7 +17,7 @@ export default function JobsPage() {
       <ReadOnlyNotice />
       <p>Schedules are in {jobs.data.timeZone}.</p>
       <ErrorMessage error={run.error} />
-      <div className="overflow-auto">
+      <div className="overflow-auto" tabIndex={0} role="region" aria-label="Jobs table">
         <table>
           <thead>
             <tr>

@@ -40,7 +40,7 @@ export function OverviewPage() {
         {o.connections.length === 0 ? (
           <p>No syncs yet. <Link to="/connections">Connect an ATS</Link>, then send a meeting.</p>
         ) : (
-          <div className="overflow-auto">
+          <div className="overflow-auto" tabIndex={0} role="region" aria-label="Syncs by status table">
             <table>
               <thead>
                 <tr>

@@ -96,7 +96,7 @@ export default function SyncsPage() {
         <Loading what="syncs" />
       ) : (
         <>
-          <div className="overflow-auto">
+          <div className="overflow-auto" tabIndex={0} role="region" aria-label="Syncs table">
             <table>
               <caption className="visually-hidden">Syncs, newest first</caption>
               <thead>
