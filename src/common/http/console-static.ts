@@ -21,9 +21,11 @@ export async function registerConsole(fastify: FastifyInstance, dir = defaultCon
     // One route per built file: the catch-all below then only sees pages, never a missing asset's name.
     wildcard: false,
     index: false,
+    // Ours, below: the default (max-age=0) would override it.
+    cacheControl: false,
     setHeaders: (res, path) => {
       // Vite names assets by content hash: they never change under the same name.
-      res.setHeader('cache-control', path.includes(`${join('console', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('cache-control', path.startsWith(join(dir, 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
   const page = (_req: unknown, reply: { header: (k: string, v: string) => unknown; sendFile: (f: string) => unknown }) => {
