@@ -7,6 +7,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { HostileInputPipe } from './common/http/hostile-input.pipe';
 import { answerOversizedBodiesReadably, httpServerOptions } from './common/http/http-server';
+import { registerConsole } from './common/http/console-static';
 import { logHookRoutes } from './observability/access-log';
 
 const WEBHOOK_PREFIX = '/webhooks/';
@@ -61,5 +62,6 @@ export async function createApp(options: AppModuleOptions & { logger?: boolean }
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  await registerConsole(fastify);
   return app;
 }

@@ -180,6 +180,7 @@ export const listSyncsQuery = z.object({
   status: statusList.optional().describe(`Comma-separated: ${SYNC_STATUSES.join(', ')}`),
   eventId: z.string().min(1).max(255).optional(),
   connectionId: z.string().min(1).max(64).optional(),
+  candidateId: z.string().min(1).max(255).optional().describe('the ATS candidate id the sync was filed on or matched to'),
   from: isoDate.optional().describe('created at or after (ISO 8601)'),
   to: isoDate.optional().describe('created before (ISO 8601)'),
   limit,

@@ -10,6 +10,8 @@ import { ConnectionAdminController } from './connection-admin.controller';
 import { ConnectionPreviewService } from './connection-preview.service';
 import { ConnectionTestService } from './connection-test.service';
 import { ConnectionsController } from './connections.controller';
+import { ConsoleSupportController } from './console-support.controller';
+import { ConsoleSupportService } from './console-support.service';
 import { MappingAdminService } from './mapping-admin.service';
 import { ResyncController } from './resync.controller';
 import { SyncsAdminController } from './syncs-admin.controller';
@@ -17,7 +19,7 @@ import { SyncsAdminController } from './syncs-admin.controller';
 /** The operator routes: connections, mappings, preview, connection tests, syncs, events and resync. Owns no table. */
 @Module({
   imports: [AtsModule, AuditModule, ConnectionsModule, MappingModule, MatchingModule, SyncModule],
-  controllers: [AuditController, ConnectionsController, ConnectionAdminController, SyncsAdminController, ResyncController],
-  providers: [MappingAdminService, ConnectionPreviewService, ConnectionTestService],
+  controllers: [AuditController, ConnectionsController, ConnectionAdminController, SyncsAdminController, ResyncController, ConsoleSupportController],
+  providers: [MappingAdminService, ConnectionPreviewService, ConnectionTestService, ConsoleSupportService],
 })
 export class AdminModule {}

@@ -194,6 +194,31 @@ export class CandidateDirectoryRepository {
     return new Map(rows.map((r) => [r.connection_id, r.n]));
   }
 
+  /**
+   * An operator's free-text search (the review queue): an email or an E.164 phone exactly, otherwise a part of
+   * the display name, case-insensitively. Names first by how early the text appears, then alphabetically.
+   */
+  async searchText(connectionId: string, text: { email?: string; phone?: string; name?: string }, limit: number): Promise<DirectoryEntry[]> {
+    const params: unknown[] = [connectionId];
+    const ors: string[] = [];
+    if (text.email) ors.push(`emails && ARRAY[$${params.push(text.email)}]::text[]`);
+    if (text.phone) ors.push(`phones && ARRAY[$${params.push(text.phone)}]::text[]`);
+    let order = 'display_name';
+    if (text.name) {
+      const like = `%${text.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      ors.push(`display_name ILIKE $${params.push(like)}`);
+      order = `strpos(lower(display_name), lower($${params.push(text.name)})), display_name`;
+    }
+    if (ors.length === 0) return [];
+    params.push(limit);
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT ${ENTRY_COLUMNS} FROM candidates WHERE connection_id = $1 AND (${ors.join(' OR ')})
+       ORDER BY ${order}, external_id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map(toEntry);
+  }
+
   async get(connectionId: string, externalId: string): Promise<DirectoryEntry | null> {
     return (await this.getMany(connectionId, [externalId]))[0] ?? null;
   }

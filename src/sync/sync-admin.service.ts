@@ -13,6 +13,7 @@ export interface SyncListFilter {
   status?: SyncStatus[];
   eventId?: string;
   connectionId?: string;
+  candidateId?: string;
   /** On the sync's created_at: from inclusive, to exclusive. */
   from?: Date;
   to?: Date;

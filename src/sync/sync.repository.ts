@@ -89,6 +89,8 @@ export interface SyncRowFilter {
   status?: readonly SyncStatus[];
   eventId?: string;
   connectionId?: string;
+  /** The ATS candidate the sync was filed on (or matched to). */
+  candidateId?: string;
   /** On the sync's created_at: from inclusive, to exclusive. */
   from?: Date;
   to?: Date;
@@ -488,6 +490,30 @@ export class SyncRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The console's overview: syncs by status per connection, the due queue, and failures by code since `since`. */
+  async overview(since: Date): Promise<{
+    byConnection: Array<{ connection_id: string; status: SyncStatus; n: number }>;
+    queue: { due: number; oldest_due_at: Date | null; processing: number };
+    failures: Array<{ code: string; n: number }>;
+  }> {
+    const [byConnection, queue, failures] = await Promise.all([
+      this.dataSource.query(`SELECT connection_id, status, count(*)::int AS n FROM syncs GROUP BY connection_id, status ORDER BY connection_id`),
+      this.dataSource.query(
+        `SELECT count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now())::int AS due,
+                min(next_attempt_at) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS oldest_due_at,
+                count(*) FILTER (WHERE status = 'processing')::int AS processing
+         FROM syncs WHERE status IN ('pending', 'processing')`,
+      ),
+      // Attempts, not syncs: a sync that failed three times last night counts three failures.
+      this.dataSource.query(
+        `SELECT error_code AS code, count(*)::int AS n FROM sync_attempts
+         WHERE started_at >= $1 AND error_code IS NOT NULL GROUP BY error_code ORDER BY n DESC, error_code`,
+        [since],
+      ),
+    ]);
+    return { byConnection, queue: queue[0], failures };
+  }
+
   /** Creates the syncs that connections routed now should have for a stored event; existing ones are kept. */
   async createRouted(eventId: string, accountId: string, teamId: string | null): Promise<string[]> {
     const created: Array<{ id: string }> = await this.dataSource.query(
@@ -561,6 +587,7 @@ function whereOf(filter: SyncRowFilter): { where: string[]; params: unknown[] } 
   if (filter.status?.length) add('s.status = ANY(?::text[])', filter.status);
   if (filter.eventId) add('s.event_id = ?', filter.eventId);
   if (filter.connectionId) add('s.connection_id = ?::uuid', filter.connectionId);
+  if (filter.candidateId) add('s.candidate_id = ?', filter.candidateId);
   if (filter.from) add('s.created_at >= ?', filter.from);
   if (filter.to) add('s.created_at < ?', filter.to);
   return { where, params };

@@ -1,0 +1,225 @@
+// Browser tests of the operator console: Debian's Chromium driven by playwright-core against the built service.
+// Every page is checked with axe (no serious or critical violation) and screenshotted into console/e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
+import { root, sample, startDebrief } from './debrief-service.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const shots = join(root, 'console', 'e2e', 'screenshots');
+mkdirSync(shots, { recursive: true });
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let service;
+let browser;
+let page;
+const loads = [];
+
+async function accessible(label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    [],
+  );
+}
+
+async function shoot(name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+/** Opens a console URL as a fresh load (a shared link) and notes how long the first render took. */
+async function open(path, heading) {
+  const started = Date.now();
+  await page.goto(`${service.base}/console${path}`);
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  loads.push({ path, ms: Date.now() - started });
+}
+
+async function signIn(token) {
+  await page.goto(`${service.base}/console`);
+  await page.getByLabel(/token/i).fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+}
+
+describe('operator console', { timeout: 300_000 }, () => {
+  let connectionId;
+  let syncId;
+  before(async () => {
+    service = await startDebrief();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  });
+  after(async () => {
+    await browser?.close();
+    if (loads.length) process.stdout.write(`# first loads (ms): ${loads.map((l) => `${l.path || '/'} ${l.ms}`).join(', ')}\n`);
+    await service?.stop();
+  });
+
+  it('signs in with an admin token kept in session storage only, and signs out', async () => {
+    await page.goto(`${service.base}/console`);
+    await page.getByLabel(/token/i).waitFor();
+    await accessible('sign-in');
+    await shoot('sign-in');
+    await page.getByLabel(/token/i).fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'invalid admin token' }).waitFor();
+    await signIn(service.adminToken);
+    const stored = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.values(localStorage), cookie: document.cookie }));
+    assert.deepEqual(stored, { session: [service.adminToken], local: [], cookie: '' });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel(/token/i).waitFor();
+    assert.deepEqual(await page.evaluate(() => Object.values(sessionStorage)), []);
+    await signIn(service.adminToken);
+  });
+
+  it('connects a sandbox ATS with the form generated from its contract, and tests it', async () => {
+    await open('/connections', 'Connections');
+    await page.getByLabel('Provider').selectOption('sandbox');
+    await page.getByLabel('Name (required)').fill('Sandbox ATS');
+    await page.getByLabel('Account id (required)').fill('acc_554433');
+    // Two namesakes: the sample meeting about "First Last" cannot be attributed beyond doubt.
+    await page.getByLabel(/^candidates/).fill(
+      JSON.stringify([
+        { id: 'cand-first-1', firstName: 'First', lastName: 'Last', emails: ['first.one@example.com'], phones: ['+14155550101'] },
+        { id: 'cand-first-2', firstName: 'First', lastName: 'Last', emails: ['first.two@example.com'], phones: ['+14155550102'] },
+      ]),
+    );
+    await page.getByLabel(/^rateLimit/).fill('{"limit": "many"}');
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    // The API's message about a setting stands at that setting's field.
+    const rateLimit = page.getByLabel(/^rateLimit/);
+    await page.locator('.field-error').first().waitFor();
+    assert.equal(await rateLimit.getAttribute('aria-invalid'), 'true');
+    await rateLimit.fill('');
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.getByRole('status').filter({ hasText: 'Connected Sandbox ATS' }).waitFor();
+    connectionId = (await page.getByRole('status').filter({ hasText: 'Connected Sandbox ATS' }).locator('code').textContent()).trim();
+    await page.getByRole('button', { name: 'Test Sandbox ATS' }).click();
+    await page.getByRole('status').filter({ hasText: 'Every required check passed.' }).waitFor();
+    await accessible('connections');
+    await shoot('connections');
+  });
+
+  it('shows the sync a signed webhook created, on the overview and in the filtered list', async () => {
+    const sent = await service.sendWebhook(sample());
+    assert.deepEqual(sent, { status: 200, body: { status: 'accepted' } });
+    await open('', 'Overview');
+    await page.getByTestId('review-count').filter({ hasText: '1' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: /1 meeting waiting for review/ }).waitFor({ timeout: 30_000 });
+    await accessible('overview');
+    await shoot('overview');
+    await page.getByRole('link', { name: /^1 needs review for Sandbox ATS/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Syncs' }).waitFor();
+    assert.match(page.url(), /status=needs_review/);
+    const row = page.getByRole('row').filter({ hasText: 'evt_789456123' });
+    await row.waitFor();
+    await accessible('syncs');
+    await shoot('syncs');
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: /^Sync / }).waitFor();
+    syncId = page.url().split('/').pop();
+    await page.getByText('Project Sync: Q4 Roadmap').waitFor();
+    await accessible('sync');
+    await shoot('sync-needs-review');
+  });
+
+  it('filters syncs by event id through the URL, so a filtered list can be shared', async () => {
+    await open('/syncs?eventId=evt_789456123', 'Syncs');
+    await page.getByRole('row').filter({ hasText: 'evt_789456123' }).waitFor();
+    await open('/syncs?eventId=evt_nothing', 'Syncs');
+    await page.getByText('No sync matches these filters.').waitFor();
+  });
+
+  it('resolves a review item after confirmation, and the note reaches the sandbox ATS', async () => {
+    await open('/review', 'Review queue');
+    await page.getByRole('link', { name: /^Review [0-9a-f]{8}$/ }).click();
+    const second = page.getByRole('article', { name: 'Candidate First Last' }).filter({ hasText: 'cand-first-2' });
+    await second.getByText('first.two@example.com').waitFor();
+    await page.getByLabel(/Search the connection's candidates/).fill('first.one@example.com');
+    await page.getByRole('button', { name: 'Search candidates' }).click();
+    await page.getByRole('status').filter({ hasText: '1 found' }).waitFor();
+    await accessible('review');
+    await shoot('review');
+    await second.getByRole('button', { name: 'Post to First Last' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await shoot('review-confirm');
+    // Nothing is posted before the confirmation.
+    assert.equal(Number((await service.db.query('SELECT count(*) AS n FROM sandbox_notes')).rows[0].n), 0);
+    await dialog.getByRole('button', { name: 'Yes, post to First Last' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Sync / }).waitFor();
+    await page.locator('mark.status-synced').first().waitFor({ timeout: 30_000 });
+    await page.getByRole('figure', { name: 'Note as the ATS shows it' }).waitFor();
+    const notes = (await service.db.query('SELECT candidate_id, title FROM sandbox_notes')).rows;
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0].candidate_id, 'cand-first-2');
+    await page.getByText(notes[0].title).first().waitFor();
+    await page.getByTestId('review-count').filter({ hasText: '0' }).waitFor({ timeout: 15_000 });
+    await accessible('sync synced');
+    await shoot('sync');
+  });
+
+  it('edits the field mapping: validation at the path, a live preview that changes, a new version in the history', async () => {
+    await open(`/connections/${connectionId}/mapping`, /^Field mapping of/);
+    const preview = page.getByRole('figure', { name: 'Note as the ATS shows it' });
+    await preview.waitFor();
+    const editor = page.getByLabel('Mapping document (JSON)');
+    const doc = JSON.parse(await editor.inputValue());
+    await editor.fill(JSON.stringify({ ...doc, titleTemplate: 'Interview notes: {{meeting.name}}' }, null, 2));
+    await preview.getByText('Interview notes: Project Sync: Q4 Roadmap').waitFor();
+    await editor.fill(JSON.stringify({ ...doc, titleTemplate: '{{meeting.nope}}' }, null, 2));
+    await page.getByTestId('mapping-problems').filter({ hasText: 'titleTemplate' }).waitFor();
+    await editor.fill(JSON.stringify({ ...doc, titleTemplate: 'Interview notes: {{meeting.name}}' }, null, 2));
+    await preview.getByText('Interview notes: Project Sync: Q4 Roadmap').waitFor();
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved as version 1' }).waitFor();
+    await page.getByRole('row').filter({ hasText: /^1/ }).first().waitFor();
+    await accessible('mapping');
+    await shoot('mapping');
+    const saved = await service.admin('GET', `/admin/connections/${connectionId}/mapping`);
+    assert.equal(saved.body.version, 1);
+    assert.equal(saved.body.mapping.titleTemplate, 'Interview notes: {{meeting.name}}');
+  });
+
+  it('runs a job now and shows the audit log', async () => {
+    await open('/jobs', 'Jobs');
+    await page.getByRole('button', { name: 'Run rematch now' }).click();
+    await page.getByRole('row').filter({ hasText: 'rematch' }).filter({ hasText: /succeeded|partial/ }).first().waitFor({ timeout: 20_000 });
+    await accessible('jobs');
+    await shoot('jobs');
+    await open('/audit', 'Audit log');
+    await page.getByRole('cell', { name: 'sync.resolve' }).waitFor();
+    await accessible('audit');
+    await shoot('audit');
+  });
+
+  it('gives a read-only token a read-only console', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(service.readOnlyToken);
+    await page.getByText('(read-only)').waitFor();
+    await open('/connections', 'Connections');
+    await page.getByRole('button', { name: 'Test Sandbox ATS' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Test Sandbox ATS' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Delete Sandbox ATS' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Create connection' }).count(), 0);
+    await page.getByRole('note').filter({ hasText: 'read-only' }).first().waitFor();
+    await accessible('connections read-only');
+    await shoot('connections-read-only');
+    await open(`/syncs/${syncId}`, /^Sync /);
+    assert.equal(await page.getByRole('button', { name: 'Retry' }).isDisabled(), true);
+    await open(`/connections/${connectionId}/mapping`, /^Field mapping of/);
+    assert.equal(await page.getByRole('button', { name: 'Save as a new version' }).isDisabled(), true);
+    // Previews change nothing: read-only tokens get them.
+    await page.getByRole('figure', { name: 'Note as the ATS shows it' }).waitFor();
+  });
+});
