@@ -106,6 +106,9 @@ describe('operator console', { timeout: 300_000 }, () => {
     connectionId = (await page.getByRole('status').filter({ hasText: 'Connected Sandbox ATS' }).locator('code').textContent()).trim();
     await page.getByRole('button', { name: 'Test Sandbox ATS' }).click();
     await page.getByRole('status').filter({ hasText: 'Every required check passed.' }).waitFor();
+    // The first directory refresh starts when the connection is created; the card shows its progress.
+    await open('/connections', 'Connections');
+    await page.getByText(/Directory: 2 candidates · complete/).waitFor();
     await accessible('connections');
     await shoot('connections');
   });

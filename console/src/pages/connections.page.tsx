@@ -61,6 +61,16 @@ function ConnectionCard({ connection: c }: { connection: Connection }) {
         )}
         {' · '}credentials {c.hasCredentials ? 'set' : 'none'} · created {when(c.createdAt)} · id <code>{c.id}</code>
       </p>
+      {c.directory && (
+        <p>
+          Directory: {c.directory.candidates} candidates
+          {c.directory.running
+            ? ` · refreshing (${c.directory.pages} pages read)`
+            : c.directory.complete
+              ? ` · complete, last full refresh ${c.directory.lastFullRefreshAt ? when(c.directory.lastFullRefreshAt) : 'never'}`
+              : ' · full refresh pending'}
+        </p>
+      )}
       <div className="actions">
         <WriteButton onClick={() => test.mutate()} aria-busy={test.isPending}>
           Test {c.name}
