@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AtsModule } from '../ats/ats.module';
 import { AuditModule } from '../audit/audit.module';
 import { ConnectionsModule } from '../connections/connections.module';
+import { ErasureModule } from '../erasure/erasure.module';
 import { MappingModule } from '../mapping/mapping.module';
 import { MatchingModule } from '../matching/matching.module';
 import { SyncModule } from '../sync/sync.module';
@@ -10,14 +11,15 @@ import { ConnectionAdminController } from './connection-admin.controller';
 import { ConnectionPreviewService } from './connection-preview.service';
 import { ConnectionTestService } from './connection-test.service';
 import { ConnectionsController } from './connections.controller';
+import { ErasureController } from './erasure.controller';
 import { MappingAdminService } from './mapping-admin.service';
 import { ResyncController } from './resync.controller';
 import { SyncsAdminController } from './syncs-admin.controller';
 
 /** The operator routes: connections, mappings, preview, connection tests, syncs, events and resync. Owns no table. */
 @Module({
-  imports: [AtsModule, AuditModule, ConnectionsModule, MappingModule, MatchingModule, SyncModule],
-  controllers: [AuditController, ConnectionsController, ConnectionAdminController, SyncsAdminController, ResyncController],
+  imports: [AtsModule, AuditModule, ConnectionsModule, ErasureModule, MappingModule, MatchingModule, SyncModule],
+  controllers: [AuditController, ConnectionsController, ConnectionAdminController, SyncsAdminController, ResyncController, ErasureController],
   providers: [MappingAdminService, ConnectionPreviewService, ConnectionTestService],
 })
 export class AdminModule {}
