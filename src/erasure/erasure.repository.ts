@@ -1,3 +1,4 @@
+import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -62,12 +63,12 @@ export class ErasureRepository {
    * an erasure at a time, and a run that died leaves it to the next after its lease.
    */
   async claim(id: string, leaseSeconds: number): Promise<ErasureRow | null> {
-    const rows: Array<Record<string, any>> = await this.dataSource.query(
+    const rows = rowsOf(await this.dataSource.query(
       `UPDATE erasures SET status = 'running', runs = runs + 1, lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
        WHERE id = $1::uuid AND status IN ('pending', 'running') AND (lease_expires_at IS NULL OR lease_expires_at < now())
        RETURNING ${COLUMNS}`,
       [id, leaseSeconds],
-    );
+    ));
     return rows[0] ? toRow(rows[0]) : null;
   }
 
@@ -80,10 +81,10 @@ export class ErasureRepository {
     );
   }
 
-  /** Ends the erasure and forgets the identifiers it was given. */
+  /** Ends the erasure and forgets the identifiers it was given, and the working lists found with them. */
   async finish(id: string, status: 'completed' | 'failed', report: Record<string, unknown>, error: string | null): Promise<void> {
     await this.dataSource.query(
-      `UPDATE erasures SET status = $2, report = $3::jsonb, last_error = $4, person = NULL, lease_expires_at = NULL,
+      `UPDATE erasures SET status = $2, report = $3::jsonb, last_error = $4, person = NULL, progress = jsonb_build_object('phase', progress->'phase', 'noteIndex', progress->'noteIndex', 'notesTotal', jsonb_array_length(coalesce(progress->'notes', '[]'::jsonb))), lease_expires_at = NULL,
               finished_at = now(), updated_at = now()
        WHERE id = $1::uuid`,
       [id, status, JSON.stringify(report), error],

@@ -157,7 +157,7 @@ export class ErasureService {
         step: PHASES.indexOf(progress.phase ?? 'directory') + 1,
         steps: PHASES.length,
         notesDone: progress.noteIndex ?? 0,
-        notesTotal: progress.notes?.length ?? 0,
+        notesTotal: progress.notes?.length ?? (progress as { notesTotal?: number }).notesTotal ?? 0,
       },
       runs: row.runs,
       lastError: row.lastError,

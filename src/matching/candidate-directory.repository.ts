@@ -1,3 +1,4 @@
+import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
@@ -184,7 +185,7 @@ export class CandidateDirectoryRepository {
   /** Erasure: deletes directory rows by id; answers how many were still there. */
   async deleteByIds(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const rows: unknown[] = await this.dataSource.query(`DELETE FROM candidates WHERE id = ANY($1::bigint[]) RETURNING 1`, [ids]);
+    const rows = rowsOf(await this.dataSource.query(`DELETE FROM candidates WHERE id = ANY($1::bigint[]) RETURNING 1`, [ids]));
     return rows.length;
   }
 }

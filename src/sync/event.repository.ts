@@ -1,3 +1,4 @@
+import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/api-error';
@@ -147,10 +148,10 @@ export class EventRepository {
    */
   async purgeBodies(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    const rows = rowsOf<{ id: string }>(await this.dataSource.query(
       `UPDATE webhook_events SET raw_body = NULL, raw_body_purged_at = now() WHERE id = ANY($1::text[]) AND raw_body IS NOT NULL RETURNING id`,
       [ids],
-    );
+    ));
     return rows.length;
   }
 

@@ -471,12 +471,12 @@ export class SyncRepository {
     if (ids.length === 0) return 0;
     return this.dataSource.transaction(async (em) => {
       await em.query(`UPDATE sync_attempts SET detail = NULL WHERE sync_id = ANY($1::uuid[]) AND detail IS NOT NULL`, [ids]);
-      const rows: Array<{ id: string }> = await em.query(
+      const rows = rowsOf<{ id: string }>(await em.query(
         `UPDATE syncs SET rendered_note = NULL, match = NULL, candidate_name = NULL
          WHERE id = ANY($1::uuid[]) AND (rendered_note IS NOT NULL OR match IS NOT NULL OR candidate_name IS NOT NULL)
          RETURNING id`,
         [ids],
-      );
+      ));
       return rows.length;
     });
   }
@@ -487,10 +487,10 @@ export class SyncRepository {
    */
   async purgeMatch(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    const rows = rowsOf<{ id: string }>(await this.dataSource.query(
       `UPDATE syncs SET match = NULL WHERE id = ANY($1::uuid[]) AND match IS NOT NULL RETURNING id`,
       [ids],
-    );
+    ));
     return rows.length;
   }
 

@@ -1,3 +1,4 @@
+import { rowsOf } from '../../../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
@@ -107,10 +108,10 @@ export class SandboxAdapter implements AtsAdapter {
   }
 
   async deleteNote(ctx: AtsContext, note: FiledNote): Promise<'deleted' | 'not_found'> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = rowsOf(await this.dataSource.query(
       `DELETE FROM sandbox_notes WHERE connection_id = $1 AND candidate_id = $2 AND id::text = $3 RETURNING 1`,
       [ctx.connectionId, note.candidateId, note.externalNoteId],
-    );
+    ));
     return rows.length > 0 ? 'deleted' : 'not_found';
   }
 
