@@ -3,6 +3,8 @@ import { adminHeaders, createTestApp, http } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, drain, sendWebhook } from '../support/fixtures';
 import { samplePayload } from '../support/sign';
+import { ErasureRepository } from '../../src/erasure/erasure.repository';
+import { EventRepository } from '../../src/sync/event.repository';
 
 const READONLY = 'test-readonly-token-0123456789';
 
@@ -10,6 +12,7 @@ const PEOPLE = [
   { id: 'cand-1001', firstName: 'Jane', lastName: 'Doe', phones: ['+14155550123'], emails: ['jane.doe@example.com'] },
   { id: 'cand-1002', firstName: 'Omar', lastName: 'Haddad', phones: ['+14155550199'], emails: ['omar.haddad@example.com'] },
   { id: 'cand-1003', firstName: 'Pat', lastName: 'Kim', phones: ['+14155550177'], emails: ['pat.kim@example.com'] },
+  { id: 'cand-1004', firstName: 'Lee', lastName: 'Park', phones: ['+14155550155'], emails: ['lee.park@example.com'] },
 ];
 
 const meeting = (id: string, participants: string[], atsRecordName: string) =>
@@ -54,6 +57,7 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
       meeting('evt_a2', ['(415) 555-0123'], 'Jane Doe'),
       meeting('evt_b1', ['+1 415 555 0199'], 'Omar Haddad'),
       meeting('evt_c1', ['pat.kim@example.com'], 'Pat Kim'),
+      meeting('evt_d1', ['+14155550155'], 'Lee Park'),
     ]) expect((await sendWebhook(app, payload)).body).toEqual({ status: 'accepted' });
     await drain(app);
     for (const id of ['evt_a1', 'evt_a2', 'evt_b1', 'evt_c1']) expect((await syncOf(id)).status).toBe('synced');
@@ -90,7 +94,7 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
     expect(report.report.notes.deleted).toEqual([]);
     expect(await q(`SELECT id, raw_body FROM webhook_events ORDER BY id`)).toEqual(before);
     expect(await q(`SELECT * FROM syncs ORDER BY id`)).toEqual(syncsBefore);
-    expect(await directoryIds()).toEqual(['cand-1001', 'cand-1002', 'cand-1003']);
+    expect(await directoryIds()).toEqual(['cand-1001', 'cand-1002', 'cand-1003', 'cand-1004']);
     expect(await notesOn('cand-1001')).toBe(2);
   });
 
@@ -112,7 +116,7 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
     expect(sync.note_ref.externalNoteId).toBe(keptSync.note_ref.externalNoteId);
     expect(sync.created_at).toEqual(keptSync.created_at);
     expect(await notesOn('cand-1001')).toBe(0);
-    expect(await directoryIds()).toEqual(['cand-1002', 'cand-1003']);
+    expect(await directoryIds()).toEqual(['cand-1002', 'cand-1003', 'cand-1004']);
 
     // Nobody else was touched.
     for (const id of ['evt_b1', 'evt_c1']) {
@@ -164,7 +168,42 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
     expect(await bodyOf('evt_c1')).toBeNull();
     expect((await syncOf('evt_c1')).rendered_note).toBeNull();
     expect(await notesOn('cand-1003')).toBe(0);
+    expect(await directoryIds()).toEqual(['cand-1004']);
+  });
+
+  it('an erasure stopped part-way is resumed by the job from its last saved step', async () => {
+    // As a run leaves it when its instance dies after the events step: bodies purged, progress saved, lease lapsed.
+    const erasures = app.get(ErasureRepository, { strict: false });
+    const row = await erasures.create({
+      connectionId,
+      person: { emails: ['lee.park@example.com'], phones: [], nameKey: null, atsCandidateId: null },
+      identifierHash: 'h',
+      identifierKinds: ['email'],
+      dryRun: false,
+      deleteNotesInAts: true,
+      actor: 'admin:test',
+    });
+    const [{ id: directoryRowId }] = await q(`SELECT id::text AS id FROM candidates WHERE external_id = 'cand-1004'`);
+    await app.get(EventRepository, { strict: false }).purgeBodies(['evt_d1']);
+    await q(`UPDATE erasures SET status = 'running', runs = 1, lease_expires_at = now() - interval '1 second', progress = $2::jsonb, report = $3::jsonb WHERE id = $1`, [
+      row.id,
+      JSON.stringify({ phase: 'syncs', candidates: [{ connectionId, externalId: 'cand-1004' }], directoryRowIds: [directoryRowId], eventCursor: 'evt_d1', erasedEventIds: ['evt_d1'], syncCursor: '00000000-0000-0000-0000-000000000000', notes: [], noteIndex: 0, noteFailures: 0 }),
+      JSON.stringify({ events: { found: 1, purged: 1 }, syncs: { found: 0, purged: 0 }, directory: { found: 1, purged: 0 }, notes: { deleted: [], alreadyGone: [], left: [], wouldDelete: [] } }),
+    ]);
+    const stopped = await http(app).get(`/admin/erasures/${row.id}`).set(adminHeaders());
+    expect(stopped.body).toMatchObject({ status: 'running', progress: { phase: 'syncs', step: 3, steps: 6 } });
+
+    expect((await http(app).post('/admin/jobs/erasure/run').set(adminHeaders())).body.summary).toEqual({ ran: 1, completed: 1 });
+    const done = (await http(app).get(`/admin/erasures/${row.id}`).set(adminHeaders())).body;
+    expect(done).toMatchObject({ status: 'completed', runs: 2, progress: { phase: 'done' } });
+    expect(done.report.events).toEqual({ found: 1, purged: 1 });
+    expect(done.report.syncs).toEqual({ found: 1, purged: 1 });
+    expect(done.report.directory).toEqual({ found: 1, purged: 1 });
+    expect(done.report.notes.deleted).toHaveLength(1);
+    expect(await notesOn('cand-1004')).toBe(0);
+    expect((await syncOf('evt_d1')).rendered_note).toBeNull();
     expect(await directoryIds()).toEqual([]);
+    expect((await q(`SELECT person FROM erasures WHERE id = $1`, [row.id]))[0].person).toBeNull();
   });
 
   it('the audit log and the erasures table hold no identifier of an erased person', async () => {
@@ -173,7 +212,7 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
     expect(audit).toContain('erasure.complete');
     expect(audit).toContain('identifierHash');
     for (const text of [audit, erasures]) {
-      for (const identifier of ['jane', 'Jane', '4155550123', '415555', 'omar', 'Omar', 'haddad', 'Haddad', '4155550199']) expect(text).not.toContain(identifier);
+      for (const identifier of ['jane', 'Jane', '4155550123', '415555', 'omar', 'Omar', 'haddad', 'Haddad', '4155550199', 'lee.park']) expect(text).not.toContain(identifier);
     }
     // The candidate id erased by is in the report (so that a person can find the notes left), never in the audit log.
     expect(audit).not.toContain('cand-1003');
