@@ -14,6 +14,7 @@ const LAYERS = [
   ['connections', 'mapping', 'matching'],
   ['sync'],
   ['webhook'],
+  ['erasure'],
   ['admin', 'scheduler'],
 ];
 

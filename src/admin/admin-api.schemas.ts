@@ -298,7 +298,7 @@ export const resyncResponseSchema = z.object({
 export const listAuditQuery = z.object({
   limit,
   cursor,
-  targetType: z.enum(['connection', 'mapping', 'sync', 'syncs', 'event']).optional(),
+  targetType: z.enum(['connection', 'mapping', 'sync', 'syncs', 'event', 'erasure']).optional(),
   targetId: z.string().min(1).max(255).optional(),
   action: z.string().min(1).max(100).optional().describe('e.g. connection.update, mapping.put, sync.retry'),
   actor: z.string().min(1).max(100).optional().describe('Token label, e.g. admin:1a2b3c4d'),

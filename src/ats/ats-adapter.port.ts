@@ -22,6 +22,18 @@ export interface AtsCapabilities {
   customFields: boolean;
   /** Documented default rate limit: `limit` requests per `intervalMs`. */
   rateLimit: { limit: number; intervalMs: number };
+  /**
+   * How the vendor's API removes a note Debrief filed: `delete`, or `soft-delete` (hidden from users, kept by the
+   * vendor). Absent: the API cannot, and an erasure reports the note for a person to remove.
+   */
+  noteDeletion?: 'delete' | 'soft-delete';
+}
+
+/** A note Debrief filed, as a sync recorded it. */
+export interface FiledNote {
+  /** The ATS candidate the note was filed on (Lever: the contact). */
+  candidateId: string;
+  externalNoteId: string;
 }
 
 /** What an adapter needs to talk to one organisation's ATS. Credentials are already decrypted. */
@@ -171,6 +183,11 @@ export interface AtsAdapter {
    * exact query (Bullhorn's `externalID`).
    */
   readonly lookBeforeEveryPost?: boolean;
+  /**
+   * Removes a note Debrief filed (erasure); present where `capabilities.noteDeletion` is. `not_found`: the note
+   * is already gone, which an erasure run again expects.
+   */
+  deleteNote?(ctx: AtsContext, note: FiledNote): Promise<'deleted' | 'not_found'>;
   /** Checks credentials and permissions; one entry per thing checked. Never throws for an ATS refusal. */
   testConnection(ctx: AtsContext): Promise<ConnectionCheck[]>;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { decodeSequenceCursor, encodeSequenceCursor, Page } from '../common/http/list-cursor';
 
-export type AuditTargetType = 'connection' | 'mapping' | 'sync' | 'syncs' | 'event';
+export type AuditTargetType = 'connection' | 'mapping' | 'sync' | 'syncs' | 'event' | 'erasure';
 
 export interface AuditEntryInput {
   /** `req.adminActor.id`: a label of the token used, never the token. */

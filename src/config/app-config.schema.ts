@@ -132,6 +132,9 @@ export const envSchema = z
     JOB_RETENTION_CRON: cron.default('30 4 * * *'),
     RETENTION_DAYS: int(1, 3650).default(90),
     JOB_RUNS_RETENTION_DAYS: int(1, 3650).default(30),
+    JOB_ERASURE_CRON: cron.default('* * * * *'),
+    /** Salt of the identifier hashes the audit log keeps for erasures; unset → one generated and stored once. */
+    ERASURE_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
     DB_POOL_SIZE: int(1, 200).default(10),
     HTTP_HEADERS_TIMEOUT_MS: int(100, 300_000).default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),

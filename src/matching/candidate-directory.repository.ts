@@ -1,3 +1,4 @@
+import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
@@ -231,6 +232,32 @@ export class CandidateDirectoryRepository {
       [connectionId, externalIds],
     );
     return rows.map(toEntry);
+  }
+
+  /**
+   * Erasure: directory rows holding one of the phones or emails, carrying the exact name key, or being the given
+   * candidate of the given connection; only that connection's rows when `connectionId` is set.
+   */
+  async findForErasure(
+    connectionId: string | null,
+    keys: { phones: string[]; emails: string[]; nameKey: string | null; atsCandidateId: string | null },
+  ): Promise<Array<{ id: string; connectionId: string; externalId: string }>> {
+    const rows: Array<{ id: string; connection_id: string; external_id: string }> = await this.dataSource.query(
+      `SELECT id::text AS id, connection_id, external_id FROM candidates
+       WHERE ($1::uuid IS NULL OR connection_id = $1::uuid)
+         AND (phones && $2::text[] OR emails && $3::text[] OR name_key = $4::text
+              OR ($1::uuid IS NOT NULL AND external_id = $5::text))
+       ORDER BY id`,
+      [connectionId, keys.phones, keys.emails, keys.nameKey, keys.atsCandidateId],
+    );
+    return rows.map((r) => ({ id: r.id, connectionId: r.connection_id, externalId: r.external_id }));
+  }
+
+  /** Erasure: deletes directory rows by id; answers how many were still there. */
+  async deleteByIds(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = rowsOf(await this.dataSource.query(`DELETE FROM candidates WHERE id = ANY($1::bigint[]) RETURNING 1`, [ids]));
+    return rows.length;
   }
 }
 

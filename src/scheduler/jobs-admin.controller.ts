@@ -55,7 +55,7 @@ export class JobsAdminController {
   @Post(':name/run')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run one job now on this instance and answer how the run ended' })
-  @ApiParam({ name: 'name', description: 'stale-lease-sweeper | rematch | recovery | directory-refresh | directory-full-refresh | retention' })
+  @ApiParam({ name: 'name', description: 'stale-lease-sweeper | rematch | recovery | directory-refresh | directory-full-refresh | retention | erasure' })
   @ApiResponse({ status: 200, description: 'the run, finished (outcome succeeded, partial or failed)', schema: schemaOf(jobRunSchema) })
   @ApiResponse({ status: 401, description: 'missing or invalid admin token' })
   @ApiResponse({ status: 403, description: 'a read-only token' })

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AtsModule } from '../ats/ats.module';
 import { ConnectionsModule } from '../connections/connections.module';
+import { ErasureModule } from '../erasure/erasure.module';
 import { MatchingModule } from '../matching/matching.module';
 import { SyncModule } from '../sync/sync.module';
 import { DirectoryRefreshStateRepository } from './directory/directory-refresh-state.repository';
@@ -12,6 +13,7 @@ import { JobRunnerService } from './job-runner.service';
 import { JobRunsRepository } from './job-runs.repository';
 import { JobsAdminController } from './jobs-admin.controller';
 import { DirectoryFullRefreshJob, DirectoryRefreshJob } from './jobs/directory-refresh.job';
+import { ErasureJob } from './jobs/erasure.job';
 import { RecoveryJob } from './jobs/recovery.job';
 import { RematchJob } from './jobs/rematch.job';
 import { RetentionJob } from './jobs/retention.job';
@@ -19,11 +21,11 @@ import { StaleLeaseSweeperJob } from './jobs/stale-lease-sweeper.job';
 import { SCHEDULED_JOBS, ScheduledJob } from './scheduled-job';
 
 /** Every scheduled job, in the order GET /admin/jobs lists them. Adding one is adding it here. */
-const JOBS = [StaleLeaseSweeperJob, RematchJob, RecoveryJob, DirectoryRefreshJob, DirectoryFullRefreshJob, RetentionJob];
+const JOBS = [StaleLeaseSweeperJob, RematchJob, RecoveryJob, DirectoryRefreshJob, DirectoryFullRefreshJob, RetentionJob, ErasureJob];
 
 /** The scheduled jobs and their admin routes; owns `job_runs` and `directory_refresh_state`. */
 @Module({
-  imports: [ScheduleModule.forRoot(), AtsModule, ConnectionsModule, MatchingModule, SyncModule],
+  imports: [ScheduleModule.forRoot(), AtsModule, ConnectionsModule, ErasureModule, MatchingModule, SyncModule],
   controllers: [JobsAdminController],
   providers: [
     ...JOBS,

@@ -1,3 +1,4 @@
+import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/api-error';
@@ -133,6 +134,43 @@ export class EventRepository {
       [cutoff, limit, recoverable, maxRearms, OPEN_STATUSES],
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * Erasure: events in id order after `after`, a page at a time (resumable), each with its body (null once
+   * purged) and whether one of its syncs chose one of `candidates` (a connection's candidate ids). With
+   * `connectionId`, only events routed to that connection.
+   */
+  async pageForErasure(
+    after: string,
+    limit: number,
+    connectionId: string | null,
+    candidates: ReadonlyArray<{ connectionId: string; externalId: string }>,
+  ): Promise<Array<{ id: string; rawBody: string | null; chosen: boolean }>> {
+    const rows: Array<{ id: string; raw_body: string | null; chosen: boolean }> = await this.dataSource.query(
+      `SELECT e.id, e.raw_body,
+              EXISTS (SELECT 1 FROM syncs s JOIN unnest($4::uuid[], $5::text[]) AS c(connection_id, external_id)
+                        ON s.connection_id = c.connection_id AND s.candidate_id = c.external_id
+                      WHERE s.event_id = e.id) AS chosen
+       FROM webhook_events e
+       WHERE e.id > $1 AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM syncs s WHERE s.event_id = e.id AND s.connection_id = $3::uuid))
+       ORDER BY e.id LIMIT $2`,
+      [after, limit, connectionId, candidates.map((c) => c.connectionId), candidates.map((c) => c.externalId)],
+    );
+    return rows.map((r) => ({ id: r.id, rawBody: r.raw_body, chosen: r.chosen === true }));
+  }
+
+  /**
+   * Erasure: drops the bodies of these events. The row (id, envelope, status) stays, so a re-delivery is still
+   * recognised as a duplicate and never stored again. Answers how many bodies were dropped.
+   */
+  async purgeBodies(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = rowsOf<{ id: string }>(await this.dataSource.query(
+      `UPDATE webhook_events SET raw_body = NULL, raw_body_purged_at = now() WHERE id = ANY($1::text[]) AND raw_body IS NOT NULL RETURNING id`,
+      [ids],
+    ));
+    return rows.length;
   }
 
   private async loadMany(keys: Key[]): Promise<SyncInputs[]> {

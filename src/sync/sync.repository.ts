@@ -454,6 +454,61 @@ export class SyncRepository {
     );
   }
 
+  /**
+   * Erasure: syncs in id order after `after` (a page at a time, resumable), with what tells whether they concern
+   * a person (chosen candidate, evidence) and the note they filed. `holdsPersonal`: something is left to purge.
+   */
+  async pageForErasure(after: string, limit: number, connectionId: string | null): Promise<ErasureSyncRow[]> {
+    const rows: Array<Record<string, any>> = await this.dataSource.query(
+      `SELECT id, event_id, connection_id, candidate_id, candidate_name, match, note_ref,
+              (rendered_note IS NOT NULL OR match IS NOT NULL OR candidate_name IS NOT NULL
+               OR EXISTS (SELECT 1 FROM sync_attempts a WHERE a.sync_id = syncs.id AND a.detail IS NOT NULL)) AS holds_personal
+       FROM syncs WHERE id > $1::uuid AND ($3::uuid IS NULL OR connection_id = $3::uuid) ORDER BY id LIMIT $2`,
+      [after, limit, connectionId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      connectionId: r.connection_id,
+      candidateId: r.candidate_id,
+      candidateName: r.candidate_name,
+      match: r.match,
+      noteRef: r.note_ref,
+      holdsPersonal: r.holds_personal === true,
+    }));
+  }
+
+  /**
+   * Erasure: drops what a sync holds about the person (rendered note, match evidence and details, candidate name,
+   * attempts' details) and keeps its status, timestamps, ids and note reference. Answers how many changed.
+   */
+  async purgePersonal(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return this.dataSource.transaction(async (em) => {
+      await em.query(`UPDATE sync_attempts SET detail = NULL WHERE sync_id = ANY($1::uuid[]) AND detail IS NOT NULL`, [ids]);
+      const rows = rowsOf<{ id: string }>(await em.query(
+        `UPDATE syncs SET rendered_note = NULL, match = NULL, candidate_name = NULL
+         WHERE id = ANY($1::uuid[]) AND (rendered_note IS NOT NULL OR match IS NOT NULL OR candidate_name IS NOT NULL)
+         RETURNING id`,
+        [ids],
+      ));
+      return rows.length;
+    });
+  }
+
+  /**
+   * Erasure, for syncs that only name the person in their evidence (as an alternative): drops the match record
+   * and leaves the rest, which is about someone else. Answers how many changed.
+   */
+  async purgeMatch(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = rowsOf<{ id: string }>(await this.dataSource.query(
+      `UPDATE syncs SET match = NULL WHERE id = ANY($1::uuid[]) AND match IS NOT NULL RETURNING id`,
+      [ids],
+    ));
+    return rows.length;
+  }
+
   /** An event's syncs, oldest first. */
   async ofEvent(eventId: string): Promise<Array<Record<string, any>>> {
     return this.dataSource.query(`SELECT ${SYNC_COLUMNS} FROM syncs s WHERE s.event_id = $1 ORDER BY s.created_at, s.id`, [eventId]);
@@ -591,4 +646,16 @@ function whereOf(filter: SyncRowFilter): { where: string[]; params: unknown[] } 
   if (filter.from) add('s.created_at >= ?', filter.from);
   if (filter.to) add('s.created_at < ?', filter.to);
   return { where, params };
+}
+
+/** A sync as an erasure reads it. */
+export interface ErasureSyncRow {
+  id: string;
+  eventId: string;
+  connectionId: string;
+  candidateId: string | null;
+  candidateName: string | null;
+  match: unknown;
+  noteRef: Record<string, any> | null;
+  holdsPersonal: boolean;
 }

@@ -23,6 +23,9 @@ const ADMIN_ROUTES: Array<[string, string, boolean]> = [
   ['get', '/admin/events/{id}', false],
   ['post', '/admin/events/{id}/replay', false],
   ['get', '/admin/audit', false],
+  ['post', '/admin/erasures', true],
+  ['get', '/admin/erasures/{id}', false],
+  ['get', '/admin/retention', false],
 ];
 
 /** Nest's own route metadata keys (see @nestjs/common/constants) and the BODY parameter type. */

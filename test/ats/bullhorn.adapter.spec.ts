@@ -457,6 +457,26 @@ describe('BullhornAdapter against a fake Bullhorn', () => {
     });
   });
 
+  describe('deleting a note (soft delete)', () => {
+    it('hides the note with isDeleted, never DELETE; a note already hidden or gone is not_found', async () => {
+      const created = await createNote(ctx, candidate(101), draft());
+      const filed = { candidateId: '101', externalNoteId: created.externalNoteId };
+      await expect(adapter.deleteNote(ctx, filed)).resolves.toBe('deleted');
+      expect(fake.notesOf(101)[0]!.isDeleted).toBe(true);
+      expect(fake.restCalls('POST', `entity/Note/${created.externalNoteId}`).map((c) => c.body)).toEqual([{ isDeleted: true }]);
+      expect(fake.restCalls('DELETE', `entity/Note/${created.externalNoteId}`)).toHaveLength(0);
+      // Run again (an erasure resumed): nothing more is sent.
+      await expect(adapter.deleteNote(ctx, filed)).resolves.toBe('not_found');
+      expect(fake.restCalls('POST', `entity/Note/${created.externalNoteId}`)).toHaveLength(1);
+      await expect(adapter.deleteNote(ctx, { candidateId: '101', externalNoteId: '999999' })).resolves.toBe('not_found');
+      // A note on another candidate is never touched.
+      const other = await createNote(ctx, candidate(103), draft({ idempotencyKey: 'k2', referenceMarker: '[debrief-ref:evt_2]', text: 'x [debrief-ref:evt_2]', html: '<p>[debrief-ref:evt_2]</p>' }));
+      await expect(adapter.deleteNote(ctx, { candidateId: '101', externalNoteId: other.externalNoteId })).resolves.toBe('not_found');
+      expect(fake.notesOf(103)[0]!.isDeleted).toBe(false);
+      expect(adapter.capabilities.noteDeletion).toBe('soft-delete');
+    });
+  });
+
   describe('meeting owner by name', () => {
     const byName = (name: string, email: string | null = null, n = 1) =>
       draft({ author: { name, email }, idempotencyKey: `${KEY}:n${n}` });

@@ -233,6 +233,27 @@ describe('LeverAdapter against a Lever Data API fake', () => {
     });
   });
 
+  describe('deleting a note', () => {
+    it('deletes the note on whichever of the contact\'s opportunities holds it; again, it is not_found', async () => {
+      const created = await createNote(ctx(), janeFromDirectory, draft());
+      fake.notes.push({ id: 'note-other', opportunityId: 'opp-jane-2025', text: 'kept', fields: [], user: 'user-owner', secret: false, createdAt: T0, deletedAt: null });
+      const filed = { candidateId: 'contact-jane', externalNoteId: created.externalNoteId! };
+      await expect(adapter.deleteNote!(ctx(), filed)).resolves.toBe('deleted');
+      expect(fake.notes.map((n) => n.id)).toEqual(['note-other']);
+      expect(fake.http.received('DELETE', `/v1/opportunities/opp-jane-2026/notes/${created.externalNoteId}`)).toHaveLength(1);
+      await expect(adapter.deleteNote!(ctx(), filed)).resolves.toBe('not_found');
+      expect(adapter.capabilities.noteDeletion).toBe('delete');
+    });
+
+    it('a key without notes:write is refused as PERMISSION_DENIED, and nothing is deleted', async () => {
+      const created = await createNote(ctx(), janeFromDirectory, draft());
+      fake.permissions.delete('notes:write');
+      const err = await rejection(adapter.deleteNote!(ctx(), { candidateId: 'contact-jane', externalNoteId: created.externalNoteId! }));
+      expect(err.code).toBe('PERMISSION_DENIED');
+      expect(fake.notes).toHaveLength(1);
+    });
+  });
+
   describe('errors', () => {
     it('maps a {code, message} 400 to INVALID_REQUEST', async () => {
       fake.http.inject({

@@ -303,6 +303,7 @@ export class BullhornFakeServer {
     else if (key === 'GET query/Note') response = this.query(req, NOTE_FIELDS, this.notes.map((n) => this.noteRecord(n)));
     else if (key === 'GET settings/commentActionList') response = { status: 200, body: { commentActionList: this.commentActionList } };
     else if (key === 'PUT entity/Note') response = this.putNote(req);
+    else if (/^entity\/Note\/\d+$/.test(path)) response = this.noteById(req, Number(path.slice('entity/Note/'.length)));
     else if (path.startsWith('entity/Note') && req.method === 'POST') response = { status: 405, body: { errorMessage: 'POST updates an existing entity; use PUT to create', errorCode: 405 } };
     else response = { status: 404, body: { errorMessage: `Unknown resource ${req.method} ${path}`, errorCode: 404 } };
     return this.withRateHeaders(response);
@@ -353,6 +354,31 @@ export class BullhornFakeServer {
     }
     const page = matched.slice(start, start + count);
     return { status: 200, body: { start, count: page.length, data: page.map((r) => pick(r, fields)) } };
+  }
+
+  /**
+   * `GET entity/Note/{id}` (a soft-deleted note is still returned, with `isDeleted: true`), `POST` updates it
+   * (only `isDeleted` here), and `DELETE` is refused: Note is a soft-deletable entity.
+   */
+  private noteById(req: RecordedRequest, id: number): FakeResponse {
+    const note = this.notes.find((n) => n.id === id);
+    if (!note) return { status: 404, body: { errorMessage: `Cannot find entity of type Note with id ${id}`, errorMessageKey: 'errors.cannotFindEntity', errorCode: 404 } };
+    if (req.method === 'GET') {
+      const fields = requestedFields(req, NOTE_FIELDS);
+      const record = this.noteRecord(note);
+      return { status: 200, body: { data: Object.fromEntries(Object.entries(record).filter(([k]) => fields.includes(k))) } };
+    }
+    if (req.method === 'DELETE') {
+      return { status: 400, body: { errorMessage: 'Note is a soft-delete entity: update isDeleted instead', errorMessageKey: 'errors.softDeleteEntity', errorCode: 400 } };
+    }
+    if (req.method === 'POST') {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      const unknown = Object.keys(b).filter((k) => k !== 'isDeleted');
+      if (unknown.length > 0 || typeof b.isDeleted !== 'boolean') throw new BadRequest(`Invalid field(s) for Note update: ${unknown.join(', ') || 'isDeleted must be a boolean'}`);
+      note.isDeleted = b.isDeleted;
+      return { status: 200, body: { changedEntityType: 'Note', changedEntityId: note.id, changeType: 'UPDATE' } };
+    }
+    return { status: 405, body: { errorMessage: `${req.method} is not allowed on entity/Note/{id}`, errorCode: 405 } };
   }
 
   private putNote(req: RecordedRequest): FakeResponse {

@@ -86,6 +86,16 @@ export class LeverFakeServer {
       if (req.method === 'GET') return this.allowed('notes:read', () => this.listNotes(req, id));
       if (req.method === 'POST') return this.allowed('notes:write', () => this.createNote(req, id));
     }
+    if (req.method === 'DELETE' && (m = /^\/v1\/opportunities\/([^/]+)\/notes\/([^/]+)$/.exec(p))) {
+      const opportunityId = decodeURIComponent(m[1]);
+      const noteId = decodeURIComponent(m[2]);
+      return this.allowed('notes:write', () => {
+        const at = this.notes.findIndex((n) => n.opportunityId === opportunityId && n.id === noteId);
+        if (at < 0) return notFound('Note');
+        this.notes.splice(at, 1);
+        return { status: 204, body: '' };
+      });
+    }
     if (req.method === 'GET' && p === '/v1/users') return this.allowed('users:read', () => this.listUsers(req));
     if (req.method === 'GET' && (m = /^\/v1\/users\/([^/]+)$/.exec(p))) {
       const id = decodeURIComponent(m[1]);

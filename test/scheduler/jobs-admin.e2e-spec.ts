@@ -4,7 +4,7 @@ import { adminHeaders, createTestApp, http } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { holdJobLock, runJob } from './job-fixtures';
 
-const JOBS = ['stale-lease-sweeper', 'rematch', 'recovery', 'directory-refresh', 'directory-full-refresh', 'retention'];
+const JOBS = ['stale-lease-sweeper', 'rematch', 'recovery', 'directory-refresh', 'directory-full-refresh', 'retention', 'erasure'];
 const READ_ONLY = 'read-only-token-0123456789';
 
 describe('GET /admin/jobs and POST /admin/jobs/:name/run', () => {
@@ -100,6 +100,7 @@ describe('job schedules', () => {
       JOB_DIRECTORY_REFRESH_CRON: far,
       JOB_DIRECTORY_FULL_REFRESH_CRON: far,
       JOB_RETENTION_CRON: far,
+      JOB_ERASURE_CRON: far,
     });
     try {
       const res = await http(app).get('/admin/jobs').set(adminHeaders());

@@ -82,6 +82,15 @@ describe('retention', () => {
     expect((await syncRow(db.dataSource, oldPending)).rendered_note).not.toBeNull();
     expect((await syncRow(db.dataSource, oldUnmatched)).status).toBe('unmatched');
 
+    // Nothing older than the period survives, apart from the payloads and notes syncs still need.
+    const olderBodies = await db.dataSource.query(`SELECT id FROM webhook_events WHERE raw_body IS NOT NULL AND received_at < now() - interval '30 days' ORDER BY id`);
+    expect(olderBodies.map((r: { id: string }) => r.id)).toEqual(['evt_old_failed_recoverable', 'evt_old_pending', 'evt_old_unmatched']);
+    const olderNotes = await db.dataSource.query(`SELECT event_id, status FROM syncs WHERE rendered_note IS NOT NULL AND created_at < now() - interval '30 days' ORDER BY event_id`);
+    // A sync still open keeps the note it is about to post.
+    expect(olderNotes).toEqual([{ event_id: 'evt_old_pending', status: 'pending' }]);
+    // GET /admin/retention states the period the job applies.
+    expect((await http(app).get('/admin/retention').set(adminHeaders())).body).toMatchObject({ retentionDays: 30, nextPurgeAt: expect.any(String) });
+
     // Idempotent: a second run finds nothing more.
     expect((await runJob(app, 'retention')).body.summary).toMatchObject({ payloadsPurged: 0, notesPurged: 0 });
   });

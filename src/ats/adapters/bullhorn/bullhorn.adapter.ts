@@ -10,6 +10,7 @@ import {
   CandidateQuery,
   ConnectionCheck,
   CreatedNote,
+  FiledNote,
   ListCandidatesRequest,
   NoteDraft,
   PostedNote,
@@ -144,6 +145,7 @@ export class BullhornAdapter implements AtsAdapter {
     actAsUser: true,
     customFields: false,
     rateLimit: { limit: 25, intervalMs: 1000 },
+    noteDeletion: 'soft-delete',
   };
   readonly contract = BULLHORN_CONTRACT;
 
@@ -225,6 +227,26 @@ export class BullhornAdapter implements AtsAdapter {
 
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<CreatedNote | null> {
     return this.lookupNote(ctx, numericId(candidate.externalId, 'candidate id'), externalIdFor(draft.idempotencyKey));
+  }
+
+  /**
+   * Note is a soft-deletable entity in Bullhorn's REST reference: `DELETE entity/Note/{id}` is refused for it, and
+   * `POST entity/Note/{id}` with `isDeleted: true` hides it from users (Bullhorn keeps the row). The note is read
+   * first, so a note already hidden, or on another candidate, is left alone.
+   */
+  async deleteNote(ctx: AtsContext, note: FiledNote): Promise<'deleted' | 'not_found'> {
+    const id = Number(note.externalNoteId);
+    if (!Number.isSafeInteger(id) || id <= 0) return 'not_found';
+    let current: { data?: { isDeleted?: boolean; personReference?: { id?: number } | null } };
+    try {
+      current = await this.rest(ctx, { method: 'GET', url: `entity/Note/${id}`, params: { fields: 'id,isDeleted,personReference' } });
+    } catch (err) {
+      if (err instanceof AtsError && err.code === 'NOT_FOUND') return 'not_found';
+      throw err;
+    }
+    if (current.data?.isDeleted === true || String(current.data?.personReference?.id) !== note.candidateId) return 'not_found';
+    await this.rest(ctx, { method: 'POST', url: `entity/Note/${id}`, data: { isDeleted: true } });
+    return 'deleted';
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {

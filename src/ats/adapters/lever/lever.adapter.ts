@@ -36,6 +36,7 @@ import type {
   CandidateQuery,
   ConnectionCheck,
   CreatedNote,
+  FiledNote,
   ListCandidatesRequest,
   NoteDraft,
   PostedNote,
@@ -95,6 +96,7 @@ export class LeverAdapter implements AtsAdapter {
     actAsUser: true,
     customFields: false,
     rateLimit: { limit: 10, intervalMs: 1000 },
+    noteDeletion: 'delete',
   };
   readonly contract = LEVER_CONTRACT;
 
@@ -161,6 +163,28 @@ export class LeverAdapter implements AtsAdapter {
       data: sent,
     });
     return { externalNoteId: createdNoteId(res.data), visibility: secret ? 'secret' : 'public', authorId, sent };
+  }
+
+  /**
+   * Lever documents `DELETE /opportunities/{opportunity}/notes/{noteId}` (204). A sync records the contact, not the
+   * opportunity the note went on, so the contact's opportunities are tried in turn (legacy ids are opportunity
+   * ids): a 404 on one means the note is not there.
+   */
+  async deleteNote(ctx: AtsContext, note: FiledNote): Promise<'deleted' | 'not_found'> {
+    const cfg = readConfig(ctx);
+    const opportunities = (await this.contactOpportunities(ctx, cfg, note.candidateId)).map((o) => o.id);
+    for (const opportunityId of opportunities.length > 0 ? opportunities : [note.candidateId]) {
+      try {
+        await this.api<unknown>(ctx, cfg, {
+          method: 'delete',
+          url: `${cfg.baseUrl}/opportunities/${encodeURIComponent(opportunityId)}/notes/${encodeURIComponent(note.externalNoteId)}`,
+        });
+        return 'deleted';
+      } catch (err) {
+        if (!(isAtsError(err) && err.code === 'NOT_FOUND')) throw err;
+      }
+    }
+    return 'not_found';
   }
 
   /** Lever's notes list has no date filter: the lookup reads the candidacies' notes, newest first. */

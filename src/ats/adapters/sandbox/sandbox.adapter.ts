@@ -1,3 +1,4 @@
+import { rowsOf } from '../../../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
@@ -9,6 +10,7 @@ import {
   CandidateQuery,
   ConnectionCheck,
   CreatedNote,
+  FiledNote,
   ListCandidatesRequest,
   NoteDraft,
   PostedNote,
@@ -52,6 +54,7 @@ export class SandboxAdapter implements AtsAdapter {
     actAsUser: false,
     customFields: false,
     rateLimit: { limit: 1000, intervalMs: 1000 },
+    noteDeletion: 'delete',
   };
   readonly contract = SANDBOX_CONTRACT;
 
@@ -102,6 +105,14 @@ export class SandboxAdapter implements AtsAdapter {
       [ctx.connectionId, draft.referenceMarker],
     );
     return rows[0] ? toCreatedNote(rows[0]) : null;
+  }
+
+  async deleteNote(ctx: AtsContext, note: FiledNote): Promise<'deleted' | 'not_found'> {
+    const rows = rowsOf(await this.dataSource.query(
+      `DELETE FROM sandbox_notes WHERE connection_id = $1 AND candidate_id = $2 AND id::text = $3 RETURNING 1`,
+      [ctx.connectionId, note.candidateId, note.externalNoteId],
+    ));
+    return rows.length > 0 ? 'deleted' : 'not_found';
   }
 
   async testConnection(ctx: AtsContext): Promise<ConnectionCheck[]> {
