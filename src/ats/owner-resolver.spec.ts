@@ -1,4 +1,5 @@
 import type { AtsContext } from './ats-adapter.port';
+import { AtsError } from './ats-error';
 import { fullNameKey, OwnerResolver, ownerNameKey, soleUserNamed, UserPage } from './owner-resolver';
 
 const ctx = (connectionId = 'conn-1'): AtsContext => ({ connectionId, credentials: {}, settings: {} });
@@ -18,6 +19,21 @@ describe('OwnerResolver', () => {
     expect(await resolver.resolve(ctx(), author, null, lookUp)).toBe('42');
     expect(lookUp).toHaveBeenCalledTimes(1);
     expect(await resolver.resolve(ctx('conn-2'), author, null, async () => '7')).toBe('7');
+  });
+
+  it('files as the fallback author when the ATS refuses the lookup, and says so; without a fallback the refusal stands', async () => {
+    const resolver = new OwnerResolver('workable', 'a Workable member');
+    const refused = jest.fn(async (): Promise<string | null> => {
+      throw new AtsError('PERMISSION_DENIED', 'workable: HTTP 403: Forbidden: the token lacks r_jobs');
+    });
+    const first = await resolver.resolveWithRemark(ctx(), author, 'm-service', refused);
+    expect(first).toEqual({ id: 'm-service', remark: expect.stringContaining('the token lacks r_jobs') });
+    // A refusal is an answer: kept like a miss, so the next note does not ask again.
+    expect(await resolver.resolveWithRemark(ctx(), author, 'm-service', refused)).toEqual(first);
+    expect(refused).toHaveBeenCalledTimes(1);
+    await expect(resolver.resolve(ctx('conn-2'), author, null, refused)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    // An owner who is simply not a user falls back without a remark.
+    expect(await resolver.resolveWithRemark(ctx('conn-3'), author, 'm-service', async () => null)).toEqual({ id: 'm-service', remark: null });
   });
 
   it('does not remember a failed lookup: every waiting note fails, the next one asks again', async () => {

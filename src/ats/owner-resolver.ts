@@ -1,5 +1,5 @@
 import type { AtsContext, NoteDraft } from './ats-adapter.port';
-import { AtsError } from './ats-error';
+import { AtsError, isAtsError } from './ats-error';
 
 const OWNER_CACHE_MS = 10 * 60_000;
 
@@ -52,8 +52,8 @@ export async function soleUserNamed<T, C>(options: {
  * one per note — and falling back to `settings.userId`. Neither → CONFIGURATION, since no retry can fix it.
  */
 export class OwnerResolver {
-  private readonly cache = new Map<string, { id: string | null; until: number }>();
-  private readonly inFlight = new Map<string, Promise<string | null>>();
+  private readonly cache = new Map<string, { found: OwnerLookup; until: number }>();
+  private readonly inFlight = new Map<string, Promise<OwnerLookup>>();
 
   /** `describe` names the ATS's users in the error, e.g. "a Greenhouse user". */
   constructor(
@@ -67,18 +67,33 @@ export class OwnerResolver {
     fallbackUserId: string | null | undefined,
     lookUp: (email: string | null, name: string | null) => Promise<string | null>,
   ): Promise<string> {
+    return (await this.resolveWithRemark(ctx, author, fallbackUserId, lookUp)).id;
+  }
+
+  /**
+   * As `resolve`, and says why a note falls back to `settings.userId` when the ATS refused the lookup itself
+   * (PERMISSION_DENIED: the key may not list users), so the sync can tell the operator rather than file the note
+   * under the fallback author with no word said.
+   */
+  async resolveWithRemark(
+    ctx: AtsContext,
+    author: NoteDraft['author'],
+    fallbackUserId: string | null | undefined,
+    lookUp: (email: string | null, name: string | null) => Promise<string | null>,
+  ): Promise<{ id: string; remark: string | null }> {
     const email = author.email?.trim().toLowerCase() || null;
     const name = ownerNameKey(author.name);
     const key = `${ctx.connectionId}|${email ?? ''}|${name ?? ''}`;
     const cached = this.cache.get(key);
-    let found: string | null;
-    if (cached && cached.until > Date.now()) {
-      found = cached.id;
-    } else {
-      found = await this.lookUpOnce(key, () => lookUp(email, name));
+    const found = cached && cached.until > Date.now() ? cached.found : await this.lookUpOnce(key, () => lookUp(email, name));
+    if (found.id) return { id: found.id, remark: null };
+    if (fallbackUserId) {
+      const remark = found.refused
+        ? `${this.provider}: the ATS refused to list its users (${found.refused}); the note was filed as settings.userId, not as the meeting owner`
+        : null;
+      return { id: fallbackUserId, remark };
     }
-    if (found) return found;
-    if (fallbackUserId) return fallbackUserId;
+    if (found.refused) throw new AtsError('PERMISSION_DENIED', found.refused);
     throw new AtsError(
       'CONFIGURATION',
       `${this.provider}: the meeting owner is not ${this.describe} and settings.userId (fallback author) is not set`,
@@ -87,19 +102,33 @@ export class OwnerResolver {
 
   /**
    * Concurrent notes by one owner (a worker starting on a backlog) share one lookup rather than each listing the
-   * ATS's users; a failed lookup is not cached, so the next note tries again.
+   * ATS's users; a failed lookup is not cached, so the next note tries again. A refusal (PERMISSION_DENIED) is
+   * an answer, kept like a miss.
    */
-  private lookUpOnce(key: string, lookUp: () => Promise<string | null>): Promise<string | null> {
+  private lookUpOnce(key: string, lookUp: () => Promise<string | null>): Promise<OwnerLookup> {
     let pending = this.inFlight.get(key);
     if (!pending) {
       pending = lookUp()
-        .then((id) => {
-          this.cache.set(key, { id, until: Date.now() + OWNER_CACHE_MS });
-          return id;
+        .then(
+          (id): OwnerLookup => ({ id, refused: null }),
+          (err: unknown): OwnerLookup => {
+            if (isAtsError(err) && err.code === 'PERMISSION_DENIED') return { id: null, refused: err.message };
+            throw err;
+          },
+        )
+        .then((found) => {
+          this.cache.set(key, { found, until: Date.now() + OWNER_CACHE_MS });
+          return found;
         })
         .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
     return pending;
   }
+}
+
+/** What one owner lookup found: the user, or nobody, or a refusal by the ATS (its message). */
+interface OwnerLookup {
+  id: string | null;
+  refused: string | null;
 }

@@ -205,6 +205,19 @@ describe('WorkableAdapter against a Workable SPI v3 fake', () => {
       expect(fake.comments[0].member_id).toBe('m-service');
     });
 
+    it('says on the note when a token without r_jobs made it fall back to settings.userId', async () => {
+      fake.scopes.delete('r_jobs');
+      const note = await createNote(ctx(), jane, draft({ author: { name: 'Olivia Owner', email: 'olivia@acme.test' } }));
+      expect(fake.comments[0].member_id).toBe('m-service');
+      expect(note.remarks).toEqual([expect.stringContaining('settings.userId')]);
+      expect(note.remarks![0]).toContain('r_jobs');
+    });
+
+    it('says nothing when the owner is simply not a member', async () => {
+      const note = await createNote(ctx(), jane, draft({ author: { name: null, email: 'dan@acme.test' } }));
+      expect(note.remarks).toBeUndefined();
+    });
+
     it('fails with CONFIGURATION when neither the owner nor settings.userId resolves', async () => {
       const err = await rejection(
         createNote(ctx({ userId: undefined }), jane, draft({ author: { name: 'Ext', email: 'ext@else.test' } })),

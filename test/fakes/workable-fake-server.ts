@@ -53,7 +53,7 @@ export class WorkableFakeServer {
   readonly comments: WkComment[] = [];
   /** The rest of a candidate's activity stream (stage moves, e-mails, ratings), oldest first like the comments. */
   readonly otherActivities: WkActivity[] = [];
-  scopes = new Set(['r_candidates', 'w_candidates']);
+  scopes = new Set(['r_candidates', 'w_candidates', 'r_jobs']);
   /** Requests allowed per window; the documented account-token limit is 10 per 10 s. */
   window = { limit: 1000, ms: 10_000 };
   rateLimited = 0;
@@ -111,7 +111,8 @@ export class WorkableFakeServer {
     const p = req.path;
     let m: RegExpExecArray | null;
     if (req.method === 'GET' && p === '/spi/v3/candidates') return this.scoped('r_candidates', () => this.listCandidates(req));
-    if (req.method === 'GET' && p === '/spi/v3/members') return this.listMembers(req);
+    // Listing members is under the jobs scope (the README names it).
+    if (req.method === 'GET' && p === '/spi/v3/members') return this.scoped('r_jobs', () => this.listMembers(req));
     if (req.method === 'GET' && (m = /^\/spi\/v3\/candidates\/([^/]+)\/activities$/.exec(p))) {
       const id = decodeURIComponent(m[1]);
       return this.scoped('r_candidates', () => this.activities(req, id));

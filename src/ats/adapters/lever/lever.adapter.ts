@@ -152,7 +152,7 @@ export class LeverAdapter implements AtsAdapter {
   async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const cfg = readConfig(ctx);
     const opportunityId = await this.opportunityFor(ctx, cfg, candidate);
-    const authorId = await this.resolveAuthor(ctx, cfg, draft.author);
+    const { id: authorId, remark } = await this.resolveAuthor(ctx, cfg, draft.author);
     const secret = draft.visibility === 'private';
     const sent = { value: noteText(draft), secret };
     const res = await this.api<unknown>(ctx, cfg, {
@@ -162,7 +162,13 @@ export class LeverAdapter implements AtsAdapter {
       headers: { 'Content-Type': 'application/json' },
       data: sent,
     });
-    return { externalNoteId: createdNoteId(res.data), visibility: secret ? 'secret' : 'public', authorId, sent };
+    return {
+      externalNoteId: createdNoteId(res.data),
+      visibility: secret ? 'secret' : 'public',
+      authorId,
+      sent,
+      ...(remark ? { remarks: [remark] } : {}),
+    };
   }
 
   /**
@@ -288,8 +294,8 @@ export class LeverAdapter implements AtsAdapter {
   }
 
   /** The meeting owner as a Lever user id: by e-mail, then by exact name, then settings.userId. */
-  private resolveAuthor(ctx: AtsContext, cfg: LeverConfig, author: NoteDraft['author']): Promise<string> {
-    return this.owners.resolve(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
+  private resolveAuthor(ctx: AtsContext, cfg: LeverConfig, author: NoteDraft['author']): Promise<{ id: string; remark: string | null }> {
+    return this.owners.resolveWithRemark(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
   }
 
   private async lookUpOwner(
@@ -298,22 +304,16 @@ export class LeverAdapter implements AtsAdapter {
     email: string | null,
     name: string | null,
   ): Promise<string | null> {
-    try {
-      if (email) {
-        const res = await this.api<LeverList<LeverUser>>(ctx, cfg, {
-          method: 'get',
-          url: `${cfg.baseUrl}/users`,
-          params: { email },
-        });
-        const user = (res.data?.data ?? []).find((u) => isActiveUser(u) && u.email?.toLowerCase() === email);
-        if (user) return user.id;
-      }
-      return name ? await this.findUserByName(ctx, cfg, name) : null;
-    } catch (err) {
-      // A key that may not read users still posts as the configured fallback author.
-      if (isAtsError(err) && err.code === 'PERMISSION_DENIED' && cfg.userId) return null;
-      throw err;
+    if (email) {
+      const res = await this.api<LeverList<LeverUser>>(ctx, cfg, {
+        method: 'get',
+        url: `${cfg.baseUrl}/users`,
+        params: { email },
+      });
+      const user = (res.data?.data ?? []).find((u) => isActiveUser(u) && u.email?.toLowerCase() === email);
+      if (user) return user.id;
     }
+    return name ? await this.findUserByName(ctx, cfg, name) : null;
   }
 
   private async findUserByName(ctx: AtsContext, cfg: LeverConfig, name: string): Promise<string | null> {

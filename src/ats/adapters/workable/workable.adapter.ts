@@ -156,7 +156,7 @@ export class WorkableAdapter implements AtsAdapter {
 
   async postNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft): Promise<PostedNote> {
     const cfg = readConfig(ctx);
-    const memberId = await this.resolveAuthor(ctx, cfg, draft.author);
+    const { id: memberId, remark } = await this.resolveAuthor(ctx, cfg, draft.author);
     const policy = workablePolicy(draft.visibility);
     const sent = { member_id: memberId, comment: { body: commentBody(draft), ...(policy ? { policy } : {}) } };
     await this.api<unknown>(ctx, cfg, {
@@ -165,7 +165,13 @@ export class WorkableAdapter implements AtsAdapter {
       headers: { 'Content-Type': 'application/json' },
       data: sent,
     });
-    return { externalNoteId: draft.referenceMarker, visibility: policyLabel(policy), authorId: memberId, sent };
+    return {
+      externalNoteId: draft.referenceMarker,
+      visibility: policyLabel(policy),
+      authorId: memberId,
+      sent,
+      ...(remark ? { remarks: [remark] } : {}),
+    };
   }
 
   async findNote(ctx: AtsContext, candidate: AtsCandidate, draft: NoteDraft, lookup: NoteLookup): Promise<CreatedNote | null> {
@@ -237,8 +243,8 @@ export class WorkableAdapter implements AtsAdapter {
   }
 
   /** The meeting owner as a Workable member id: by e-mail, then by exact name, then settings.userId. */
-  private resolveAuthor(ctx: AtsContext, cfg: WorkableConfig, author: NoteDraft['author']): Promise<string> {
-    return this.owners.resolve(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
+  private resolveAuthor(ctx: AtsContext, cfg: WorkableConfig, author: NoteDraft['author']): Promise<{ id: string; remark: string | null }> {
+    return this.owners.resolveWithRemark(ctx, author, cfg.userId, (email, name) => this.lookUpOwner(ctx, cfg, email, name));
   }
 
   private async lookUpOwner(
@@ -247,28 +253,22 @@ export class WorkableAdapter implements AtsAdapter {
     email: string | null,
     name: string | null,
   ): Promise<string | null> {
-    try {
-      if (email) {
-        // Filter again here: a server that ignored the filter must not hand us a stranger.
-        const member = (await this.scanMembers(ctx, cfg, { email }, 1)).find(
-          (m) => isActiveMember(m) && m.email?.toLowerCase() === email,
-        );
-        if (member) return member.id;
-      }
-      if (!name) return null;
-      const member = await soleUserNamed<WorkableMember, URLSearchParams>({
-        name,
-        nameOf: (m) => m.name ?? null,
-        canAuthor: isActiveMember,
-        maxPages: MAX_MEMBER_PAGES,
-        readPage: (params) => this.membersPage(ctx, cfg, params ?? new URLSearchParams({ name, limit: String(MAX_LIMIT) })),
-      });
-      return member ? member.id : null;
-    } catch (err) {
-      // A token that may not list members still posts as the configured fallback author.
-      if (isAtsError(err) && err.code === 'PERMISSION_DENIED' && cfg.userId) return null;
-      throw err;
+    if (email) {
+      // Filter again here: a server that ignored the filter must not hand us a stranger.
+      const member = (await this.scanMembers(ctx, cfg, { email }, 1)).find(
+        (m) => isActiveMember(m) && m.email?.toLowerCase() === email,
+      );
+      if (member) return member.id;
     }
+    if (!name) return null;
+    const member = await soleUserNamed<WorkableMember, URLSearchParams>({
+      name,
+      nameOf: (m) => m.name ?? null,
+      canAuthor: isActiveMember,
+      maxPages: MAX_MEMBER_PAGES,
+      readPage: (params) => this.membersPage(ctx, cfg, params ?? new URLSearchParams({ name, limit: String(MAX_LIMIT) })),
+    });
+    return member ? member.id : null;
   }
 
   private async scanMembers(
