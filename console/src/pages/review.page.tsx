@@ -87,6 +87,8 @@ function ReviewItem({ id }: { id: string }) {
   const resolve = useMutation({
     mutationFn: (candidateId: string) => unwrap(api.POST('/admin/syncs/{id}/resolve', { params: { path: { id } }, body: { candidateId } })),
     onSuccess: () => {
+      // The sync's page must not open on the copy read before the resolution (it would still say needs_review).
+      void client.invalidateQueries({ queryKey: ['sync', id] });
       void client.invalidateQueries({ queryKey: ['overview'] });
       void client.invalidateQueries({ queryKey: ['syncs'] });
       void navigate(`/syncs/${id}`);
