@@ -2,9 +2,9 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { PinoLogger } from 'nestjs-pino';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, InjectConfig } from '../config/app-config';
+import { PgChannelListener } from '../database/pg-channel-listener';
 import { SyncPipelineService } from './sync-pipeline.service';
 import { ClaimedSync, SYNC_NOTIFY_CHANNEL, SyncRepository } from './sync.repository';
 
@@ -19,7 +19,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   private running = false;
   private readonly inflight = new Set<Promise<unknown>>();
   private wakeUp: (() => void) | null = null;
-  private listener: Client | null = null;
+  private readonly listener: PgChannelListener;
   private loop: Promise<void> | null = null;
 
   constructor(
@@ -30,6 +30,11 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.logger.setContext(SyncWorkerService.name);
+    // New syncs wake the worker at once; due retries are found by polling.
+    this.listener = new PgChannelListener(
+      { url: (dataSource.options as { url?: string }).url, channel: SYNC_NOTIFY_CHANNEL },
+      () => this.wake(),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -43,7 +48,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.listen();
+    void this.listener.start();
     this.loop = this.run();
   }
 
@@ -53,9 +58,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inflight]);
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    await this.listener.stop();
   }
 
   /** Claims and runs every due sync once, waiting for each: for tests and one-shot tools. */
@@ -138,27 +141,4 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     wake?.();
   }
 
-  /** A dedicated connection for LISTEN; re-established when it drops. */
-  private async listen(): Promise<void> {
-    if (!this.running) return;
-    const options = this.dataSource.options as { url?: string };
-    const client = new Client({ connectionString: options.url });
-    client.on('error', () => undefined);
-    client.on('notification', () => this.wake());
-    client.on('end', () => {
-      if (this.listener === client) {
-        this.listener = null;
-        if (this.running) setTimeout(() => void this.listen(), 2000).unref();
-      }
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${SYNC_NOTIFY_CHANNEL}`);
-      this.listener = client;
-      if (!this.running) await client.end();
-    } catch {
-      await client.end().catch(() => undefined);
-      if (this.running) setTimeout(() => void this.listen(), 2000).unref();
-    }
-  }
 }

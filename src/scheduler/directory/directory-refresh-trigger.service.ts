@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { AtsAdapterRegistry } from '../../ats/ats-adapter.registry';
 import { AppConfig, InjectConfig } from '../../config/app-config';
 import { CONNECTION_CHANGES_CHANNEL } from '../../connections/connection-changes';
+import { PgChannelListener } from '../../database/pg-channel-listener';
 import { ConnectionsService } from '../../connections/connections.service';
 import { AdvisoryLockSession } from '../advisory-lock.session';
 import { DirectoryRefreshService } from './directory-refresh.service';
@@ -24,8 +24,7 @@ const LOCK_POLL_MS = 1_000;
  */
 @Injectable()
 export class DirectoryRefreshTrigger implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private listener: Client | null = null;
-  private running = false;
+  private readonly listener: PgChannelListener;
   private readonly stopping = new AbortController();
   private readonly active = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
@@ -40,20 +39,25 @@ export class DirectoryRefreshTrigger implements OnApplicationBootstrap, BeforeAp
     @InjectConfig() private readonly config: AppConfig,
   ) {
     this.logger.setContext(DirectoryRefreshTrigger.name);
+    this.listener = new PgChannelListener(
+      { url: (dataSource.options as { url?: string }).url, channel: CONNECTION_CHANGES_CHANNEL, applicationName: 'debrief-directory' },
+      (connectionId) => {
+        if (!connectionId) return;
+        this.requestNow(connectionId).catch((err: unknown) =>
+          this.logger.warn({ connectionId, err: (err as Error).message }, 'could not start a directory refresh after a connection change'),
+        );
+      },
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SCHEDULER_ENABLED) return;
-    this.running = true;
-    await this.listen();
+    await this.listener.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
     this.stopping.abort();
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    await this.listener.stop();
     await Promise.allSettled([...this.active.values()]);
   }
 
@@ -110,34 +114,6 @@ export class DirectoryRefreshTrigger implements OnApplicationBootstrap, BeforeAp
     }
   }
 
-  /** A dedicated connection for LISTEN; re-established when it drops. */
-  private async listen(): Promise<void> {
-    if (!this.running) return;
-    const client = new Client({ connectionString: (this.dataSource.options as { url?: string }).url, application_name: 'debrief-directory' });
-    client.on('error', () => undefined);
-    client.on('notification', (message) => {
-      const connectionId = message.payload;
-      if (!connectionId) return;
-      this.requestNow(connectionId).catch((err: unknown) =>
-        this.logger.warn({ connectionId, err: (err as Error).message }, 'could not start a directory refresh after a connection change'),
-      );
-    });
-    client.on('end', () => {
-      if (this.listener === client) {
-        this.listener = null;
-        if (this.running) setTimeout(() => void this.listen(), 2000).unref();
-      }
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${CONNECTION_CHANGES_CHANNEL}`);
-      this.listener = client;
-      if (!this.running) await client.end();
-    } catch {
-      await client.end().catch(() => undefined);
-      if (this.running) setTimeout(() => void this.listen(), 2000).unref();
-    }
-  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
