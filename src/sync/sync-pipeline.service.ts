@@ -17,7 +17,7 @@ import { validatePayload } from '../meeting/meeting-payload.schema';
 import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
 import { planNote, planVisibility } from './note-plan';
 import { decideRetry } from './retry-policy';
-import { SyncInputs, EventRepository } from './event.repository';
+import type { SyncInputs } from './sync-inputs';
 import { AttemptRecord, ClaimedSync, SyncPatch, SyncRepository } from './sync.repository';
 
 /** A failure that is not the ATS's: bad stored data or configuration. Fails the sync at once. */
@@ -43,7 +43,6 @@ export class SyncPipelineService {
 
   constructor(
     private readonly state: SyncRepository,
-    private readonly inputs: EventRepository,
     private readonly connections: ConnectionsService,
     private readonly registry: AtsAdapterRegistry,
     private readonly mappings: FieldMappingRepository,
@@ -66,7 +65,7 @@ export class SyncPipelineService {
     const log = this.logger.logger.child({ eventId: sync.eventId, syncId: sync.id, connectionId: sync.connectionId, attempt: sync.attempts });
     let provider = 'unknown';
     try {
-      const inputs = await this.inputs.load(sync.eventId, sync.connectionId);
+      const inputs = sync.inputs;
       const meeting = this.meetingOf(sync.eventId, inputs);
       const connection = inputs.connection;
       if (connection === null) throw new SyncFailure('CONNECTION_MISSING', `connection ${sync.connectionId} is not stored`);

@@ -3,11 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, decodeTimeCursor } from '../common/http/list-cursor';
 import { MetricsService, type QueueReading } from '../observability/metrics.service';
 import { rowsOf } from '../common/query-rows';
+import { PreparedStatement } from '../database/prepared-statement';
 import { StatementBatcher } from '../database/statement-batcher';
 import { isDatabaseUnavailable } from '../common/api-error';
 import { routedConnectionSql } from './event-routing';
 import type { SyncErrorCode } from './failure-policy';
 import { storableJson, storableText } from './storable-values';
+import { SyncInputs, syncInputsSql, toSyncInputs } from './sync-inputs';
 import { SyncStatus } from './sync.entity';
 
 /** A sync row as the worker claimed it. */
@@ -21,6 +23,8 @@ export interface ClaimedSync {
   noteUncertain: boolean;
   resolution: { candidateId: string; by: string; at: string } | null;
   previousStatus: 'pending' | 'processing';
+  /** The event, connection and mapping, read in the claim's statement. */
+  inputs: SyncInputs;
 }
 
 /** Fields an attempt may set on the sync; `undefined` leaves a column as it is. */
@@ -49,20 +53,21 @@ export interface AttemptRecord {
   detail?: Record<string, unknown> | null;
 }
 
-const COLUMNS: Record<Exclude<keyof SyncPatch, 'status'>, { column: string; json?: boolean }> = {
-  nextAttemptAt: { column: 'next_attempt_at' },
-  candidateId: { column: 'candidate_id' },
-  candidateName: { column: 'candidate_name' },
-  match: { column: 'match', json: true },
-  mappingVersion: { column: 'mapping_version' },
-  visibility: { column: 'visibility' },
-  visibilityReason: { column: 'visibility_reason' },
-  actionItemsStatus: { column: 'action_items_status' },
-  renderedNote: { column: 'rendered_note', json: true },
-  noteRef: { column: 'note_ref', json: true },
-  noteUncertain: { column: 'note_uncertain' },
-  lastErrorCode: { column: 'last_error_code' },
-  lastErrorMessage: { column: 'last_error_message' },
+/** The patch's fields and the columns they set. */
+const COLUMNS: Record<Exclude<keyof SyncPatch, 'status'>, string> = {
+  nextAttemptAt: 'next_attempt_at',
+  candidateId: 'candidate_id',
+  candidateName: 'candidate_name',
+  match: 'match',
+  mappingVersion: 'mapping_version',
+  visibility: 'visibility',
+  visibilityReason: 'visibility_reason',
+  actionItemsStatus: 'action_items_status',
+  renderedNote: 'rendered_note',
+  noteRef: 'note_ref',
+  noteUncertain: 'note_uncertain',
+  lastErrorCode: 'last_error_code',
+  lastErrorMessage: 'last_error_message',
 };
 
 interface Finish {
@@ -84,6 +89,64 @@ export const NOTIFY_SQL = `SELECT pg_notify('${SYNC_NOTIFY_CHANNEL}', '')`;
 const SYNC_COLUMNS = `s.id, s.event_id, s.connection_id, s.status, s.attempts, s.next_attempt_at, s.candidate_id, s.candidate_name,
   s.match, s.resolution, s.mapping_version, s.visibility, s.visibility_reason, s.action_items_status, s.rendered_note, s.note_ref,
   s.note_uncertain, s.last_error_code, s.last_error_message, s.created_at, s.updated_at, s.finished_at, s.lease_expires_at`;
+
+const CLAIM_INPUTS = syncInputsSql('claimed');
+
+/**
+ * The claim: up to $2 due syncs for owner $1 with a lease of $3 seconds, each with its inputs. Two branches,
+ * each walking its own partial index in order, instead of one OR over both states: the OR made Postgres scan
+ * and sort the whole table on every claim (2.7 ms at 10,000 pending, growing with the backlog). Rows a branch
+ * locks but the final LIMIT drops are released when the statement ends.
+ */
+const CLAIM = new PreparedStatement('sync_claim', `WITH pending AS (
+     SELECT id, 'pending'::text AS previous_status, next_attempt_at FROM syncs
+     WHERE status = 'pending' AND next_attempt_at <= now()
+     ORDER BY next_attempt_at
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED
+   ), lapsed AS (
+     SELECT id, 'processing'::text AS previous_status, next_attempt_at FROM syncs
+     WHERE status = 'processing' AND lease_expires_at < now()
+     ORDER BY lease_expires_at
+     LIMIT $2
+     FOR UPDATE SKIP LOCKED
+   ), due AS (
+     SELECT id, previous_status FROM (SELECT * FROM pending UNION ALL SELECT * FROM lapsed) d
+     ORDER BY next_attempt_at
+     LIMIT $2
+   ), claimed AS (
+     UPDATE syncs s SET status = 'processing', lease_owner = $1,
+            lease_expires_at = now() + make_interval(secs => $3), attempts = s.attempts + 1,
+            note_uncertain = s.note_uncertain OR due.previous_status = 'processing', updated_at = now()
+     FROM due WHERE s.id = due.id
+     RETURNING s.id, s.event_id, s.connection_id, s.attempts, s.note_uncertain, s.resolution, due.previous_status
+   )
+   SELECT claimed.*, ${CLAIM_INPUTS.columns} FROM claimed ${CLAIM_INPUTS.joins}`);
+
+const keepUnlessSet = (column: string) => `${column} = CASE WHEN '${column}' = ANY(x.set_keys) THEN x.${column} ELSE s.${column} END`;
+
+/**
+ * Ends attempts: each item of the JSON array $1 applies its patch (only the columns in its `set_keys`) and
+ * appends its attempt, only while the lease is still the item's (owner and attempt number). Answers the ids kept.
+ */
+const FINISH = new PreparedStatement<{ sync_id: string }>('sync_finish', `WITH x AS (
+     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+       id uuid, owner text, attempts int, status text, terminal boolean, set_keys text[],
+       next_attempt_at timestamptz, candidate_id text, candidate_name text, match jsonb, mapping_version int,
+       visibility text, visibility_reason text, action_items_status text, rendered_note jsonb, note_ref jsonb,
+       note_uncertain boolean, last_error_code text, last_error_message text,
+       a_started_at timestamptz, a_outcome text, a_error_code text, a_error_message text, a_detail jsonb)
+   ), finished AS (
+     UPDATE syncs s SET status = x.status, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
+            ${Object.values(COLUMNS).map(keepUnlessSet).join(',\n            ')},
+            finished_at = CASE WHEN x.terminal THEN now() ELSE s.finished_at END
+     FROM x
+     WHERE s.id = x.id AND s.lease_owner = x.owner AND s.attempts = x.attempts AND s.status = 'processing'
+     RETURNING x.*
+   )
+   INSERT INTO sync_attempts (sync_id, attempt, worker, started_at, outcome, error_code, error_message, detail)
+   SELECT id, attempts, owner, a_started_at, a_outcome, a_error_code, a_error_message, a_detail FROM finished
+   RETURNING sync_id`);
 
 export interface SyncRowFilter {
   status?: readonly SyncStatus[];
@@ -123,38 +186,12 @@ export class SyncRepository {
 
   /**
    * Claims up to `limit` due syncs: pending ones whose time has come, and processing ones whose lease
-   * expired (their worker died). A reclaimed row is marked uncertain: its worker may have posted.
+   * expired (their worker died). A reclaimed row is marked uncertain: its worker may have posted. Each comes
+   * with its inputs (event, connection, mapping), so an attempt starts without another round trip.
    */
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedSync[]> {
     if (limit <= 0) return [];
-    // Two branches, each walking its own partial index in order, instead of one OR over both states: the OR
-    // made Postgres scan and sort the whole table on every claim (2.7 ms at 10,000 pending, growing with the
-    // backlog). Rows a branch locks but the final LIMIT drops are released when the statement ends.
-    const rows = rowsOf(await this.dataSource.query(
-      `WITH pending AS (
-         SELECT id, 'pending'::text AS previous_status, next_attempt_at FROM syncs
-         WHERE status = 'pending' AND next_attempt_at <= now()
-         ORDER BY next_attempt_at
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       ), lapsed AS (
-         SELECT id, 'processing'::text AS previous_status, next_attempt_at FROM syncs
-         WHERE status = 'processing' AND lease_expires_at < now()
-         ORDER BY lease_expires_at
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       ), due AS (
-         SELECT id, previous_status FROM (SELECT * FROM pending UNION ALL SELECT * FROM lapsed) d
-         ORDER BY next_attempt_at
-         LIMIT $2
-       )
-       UPDATE syncs s SET status = 'processing', lease_owner = $1,
-              lease_expires_at = now() + make_interval(secs => $3), attempts = s.attempts + 1,
-              note_uncertain = s.note_uncertain OR due.previous_status = 'processing', updated_at = now()
-       FROM due WHERE s.id = due.id
-       RETURNING s.id, s.event_id, s.connection_id, s.attempts, s.note_uncertain, s.resolution, due.previous_status`,
-      [owner, limit, leaseSeconds],
-    ));
+    const rows = await CLAIM.run(this.dataSource, [owner, limit, leaseSeconds]);
     for (const r of rows) this.metrics.syncTransition(r.previous_status, 'processing');
     return rows.map((r) => ({
       id: r.id,
@@ -165,6 +202,7 @@ export class SyncRepository {
       noteUncertain: r.note_uncertain,
       resolution: r.resolution,
       previousStatus: r.previous_status,
+      inputs: toSyncInputs(r),
     }));
   }
 
@@ -190,41 +228,14 @@ export class SyncRepository {
   private readonly finishes = new StatementBatcher<Finish, boolean>({
     maxConcurrent: 2,
     maxBatch: 64,
-    one: (f) => this.finishOne(f),
+    one: (f) => this.finishMany([f]).then(([kept]) => kept!),
     many: (fs) => this.finishMany(fs),
     failWhole: isDatabaseUnavailable,
   });
 
-  private async finishOne({ sync, patch, attempt }: Finish): Promise<boolean> {
-    const sets = ['status = $3', 'lease_owner = NULL', 'lease_expires_at = NULL', 'updated_at = now()'];
-    const params: unknown[] = [sync.id, sync.leaseOwner, patch.status, sync.attempts];
-    this.addPatchColumns(patch, sets, params);
-    if (TERMINAL.has(patch.status)) sets.push('finished_at = now()');
-    const a = params.length;
-    params.push(
-      attempt.startedAt,
-      attempt.outcome,
-      attempt.errorCode ?? null,
-      attempt.errorMessage == null ? null : storableText(attempt.errorMessage),
-      attempt.detail ? storableJson(attempt.detail) : null,
-    );
-    const inserted = rowsOf(await this.dataSource.query(
-      `WITH finished AS (
-         UPDATE syncs SET ${sets.join(', ')} WHERE id = $1 AND lease_owner = $2 AND attempts = $4 AND status = 'processing' RETURNING id
-       )
-       INSERT INTO sync_attempts (sync_id, attempt, worker, started_at, outcome, error_code, error_message, detail)
-       SELECT id, $4, $2, $${a + 1}, $${a + 2}, $${a + 3}, $${a + 4}, $${a + 5}::jsonb FROM finished
-       RETURNING sync_id`,
-      params,
-    ));
-    if (inserted.length === 0) return false;
-    this.metrics.syncTransition('processing', patch.status);
-    return true;
-  }
-
-  /** The same as finishOne for many attempts in one statement: the rows travel as one JSON array. */
+  /** Ends attempts in one statement, one or many: the rows travel as one JSON array. */
   private async finishMany(finishes: Finish[]): Promise<boolean[]> {
-    const items = finishes.map(({ sync, patch, attempt }, i) => {
+    const items = finishes.map(({ sync, patch, attempt }) => {
       const item: Record<string, unknown> = {
         id: sync.id,
         owner: sync.leaseOwner,
@@ -238,37 +249,16 @@ export class SyncRepository {
         a_error_message: attempt.errorMessage ?? null,
         a_detail: attempt.detail ?? null,
       };
-      for (const [key, spec] of Object.entries(COLUMNS)) {
+      for (const [key, column] of Object.entries(COLUMNS)) {
         const value = patch[key as keyof typeof COLUMNS];
         if (value === undefined) continue;
-        (item.set_keys as string[]).push(spec.column);
-        item[spec.column] = value instanceof Date ? value.toISOString() : value;
+        (item.set_keys as string[]).push(column);
+        item[column] = value instanceof Date ? value.toISOString() : value;
       }
       return item;
     });
-    const keep = (column: string, type = '') => `${column} = CASE WHEN '${column}' = ANY(x.set_keys) THEN x.${column}${type} ELSE s.${column} END`;
-    const rows = rowsOf<{ sync_id: string }>(await this.dataSource.query(
-      `WITH x AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-           id uuid, owner text, attempts int, status text, terminal boolean, set_keys text[],
-           next_attempt_at timestamptz, candidate_id text, candidate_name text, match jsonb, mapping_version int,
-           visibility text, visibility_reason text, action_items_status text, rendered_note jsonb, note_ref jsonb,
-           note_uncertain boolean, last_error_code text, last_error_message text,
-           a_started_at timestamptz, a_outcome text, a_error_code text, a_error_message text, a_detail jsonb)
-       ), finished AS (
-         UPDATE syncs s SET status = x.status, lease_owner = NULL, lease_expires_at = NULL, updated_at = now(),
-                ${Object.values(COLUMNS).map((c) => keep(c.column)).join(',\n                ')},
-                finished_at = CASE WHEN x.terminal THEN now() ELSE s.finished_at END
-         FROM x
-         WHERE s.id = x.id AND s.lease_owner = x.owner AND s.attempts = x.attempts AND s.status = 'processing'
-         RETURNING x.*
-       )
-       INSERT INTO sync_attempts (sync_id, attempt, worker, started_at, outcome, error_code, error_message, detail)
-       SELECT id, attempts, owner, a_started_at, a_outcome, a_error_code, a_error_message, a_detail FROM finished
-       RETURNING sync_id`,
-      // One JSON text for the whole batch, made storable as a whole (NUL and lone surrogates, in keys as in values).
-      [storableJson(items)],
-    ));
+    // One JSON text for the whole batch, made storable as a whole (NUL and lone surrogates, in keys as in values).
+    const rows = await FINISH.run(this.dataSource, [storableJson(items)]);
     const kept = new Set(rows.map((r) => r.sync_id));
     return finishes.map((f) => {
       if (!kept.has(f.sync.id)) return false;
@@ -603,15 +593,6 @@ export class SyncRepository {
     for (let i = 0; i < rows.length; i++) this.metrics.syncTransition(from, 'pending');
     if (rows.length > 0) await this.dataSource.query(NOTIFY_SQL);
     return rows.map((r) => r.id);
-  }
-
-  private addPatchColumns(patch: SyncPatch, sets: string[], params: unknown[]): void {
-    for (const [key, spec] of Object.entries(COLUMNS)) {
-      const value = patch[key as keyof typeof COLUMNS];
-      if (value === undefined) continue;
-      params.push(spec.json && value !== null ? storableJson(value) : typeof value === 'string' ? storableText(value) : value);
-      sets.push(`${spec.column} = $${params.length}${spec.json ? '::jsonb' : ''}`);
-    }
   }
 
   private async insertAttempt(em: EntityManager, syncId: string, attempt: number, worker: string, record: AttemptRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/api-error';
+import { PreparedStatement } from '../database/prepared-statement';
 import { StatementBatcher } from '../database/statement-batcher';
 import { routedConnectionSql } from '../sync/event-routing';
 import { NOTIFY_SQL } from '../sync/sync.repository';
@@ -34,22 +35,11 @@ export const MAX_CONCURRENT_WRITES = 2;
 /** The most events one write commits. */
 export const MAX_BATCH = 64;
 
-const SINGLE_SQL = `WITH ev AS (
-     INSERT INTO webhook_events (id, event_type, account_id, team_id, provider_created_at, status, signature_scheme, raw_body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT (id) DO NOTHING
-     RETURNING id, status
-   ), ins AS (
-     INSERT INTO syncs (event_id, connection_id)
-     SELECT ev.id, c.id FROM ev JOIN connections c
-       ON ${routedConnectionSql('c', '$3', '$4')}
-     WHERE ev.status = 'accepted'
-     RETURNING id
-   )
-   SELECT (SELECT count(*) FROM ev)::int AS inserted, (SELECT count(*) FROM ins)::int AS routed`;
-
-/** The same write for many events: the first delivery of each id in the batch wins, as between statements. */
-const BATCH_SQL = `WITH input AS (
+/**
+ * The intake write for one event or many: the first delivery of each id in the batch wins, as between statements.
+ * Prepared: one text for every batch size, so each connection plans it once.
+ */
+const STORE_EVENTS = new PreparedStatement<{ id: string; routed: number }>('intake_store_events', `WITH input AS (
      SELECT DISTINCT ON (id) * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[], $8::text[])
        WITH ORDINALITY AS i(id, event_type, account_id, team_id, provider_created_at, status, signature_scheme, raw_body, ord)
      ORDER BY id, ord
@@ -65,7 +55,7 @@ const BATCH_SQL = `WITH input AS (
      WHERE ev.status = 'accepted'
      RETURNING event_id
    )
-   SELECT ev.id, (SELECT count(*) FROM ins WHERE ins.event_id = ev.id)::int AS routed FROM ev`;
+   SELECT ev.id, (SELECT count(*) FROM ins WHERE ins.event_id = ev.id)::int AS routed FROM ev`);
 
 /**
  * The intake write: the event and one pending sync per routed connection, in one statement (so one
@@ -90,7 +80,7 @@ export class EventStoreRepository implements OnModuleDestroy {
   private readonly writes = new StatementBatcher<StoreEventInput, StoreEventResult>({
     maxConcurrent: MAX_CONCURRENT_WRITES,
     maxBatch: MAX_BATCH,
-    one: (input) => this.storeOne(input),
+    one: (input) => this.storeMany([input]).then(([result]) => result!),
     many: (inputs) => this.storeMany(inputs),
     failWhole: isDatabaseUnavailable,
   });
@@ -107,24 +97,8 @@ export class EventStoreRepository implements OnModuleDestroy {
     return this.writes.submit(input);
   }
 
-  private async storeOne(input: StoreEventInput): Promise<StoreEventResult> {
-    const rows: Array<{ inserted: number; routed: number }> = await this.dataSource.query(SINGLE_SQL, [
-      input.id,
-      input.eventType,
-      input.accountId,
-      input.teamId,
-      input.providerCreatedAt,
-      input.status,
-      input.signatureScheme,
-      input.rawBody,
-    ]);
-    const row = rows[0];
-    if (row.routed > 0) this.wakeWorkers();
-    return { duplicate: row.inserted === 0, syncsCreated: row.routed };
-  }
-
   private async storeMany(inputs: StoreEventInput[]): Promise<StoreEventResult[]> {
-    const rows: Array<{ id: string; routed: number }> = await this.dataSource.query(BATCH_SQL, [
+    const rows = await STORE_EVENTS.run(this.dataSource, [
       inputs.map((i) => i.id),
       inputs.map((i) => i.eventType),
       inputs.map((i) => i.accountId),

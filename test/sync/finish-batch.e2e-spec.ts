@@ -60,8 +60,8 @@ describe('attempts recorded together', () => {
     const stale = claimed[5]!;
     await db.dataSource.query(`UPDATE syncs SET attempts = attempts + 1 WHERE id = $1`, [stale.id]);
 
-    // Private, but the point here: the six must go through the shared statement, not the one-by-one fallback.
-    const alone = jest.spyOn(state as unknown as { finishOne: () => Promise<boolean> }, 'finishOne');
+    // Private, but the point here: the six must go through one shared statement, not one each.
+    const statements = jest.spyOn(state as unknown as { finishMany: (f: unknown[]) => Promise<boolean[]> }, 'finishMany');
     const results = await Promise.all([
       state.finish(first!, { status: 'synced' }, attempt('synced')),
       state.finish(second!, { status: 'synced' }, attempt('synced')),
@@ -69,8 +69,8 @@ describe('attempts recorded together', () => {
       state.finish(stale, { status: 'synced', candidateId: 'wrong' }, attempt('synced')),
     ]);
     expect(results).toEqual([true, true, true, true, true, true, true, false]);
-    expect(alone).toHaveBeenCalledTimes(2);
-    alone.mockRestore();
+    expect(statements.mock.calls.map(([batch]) => batch.length)).toEqual([1, 1, 6]);
+    statements.mockRestore();
 
     const synced = await row(claimed[0]!.id);
     expect(synced).toMatchObject({ status: 'synced', candidate_id: 'cand-1', candidate_name: 'First Last', mapping_version: 3, note_uncertain: false, lease_owner: null, lease_expires_at: null, visibility: 'kept' });

@@ -1,62 +1,63 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { randomUUID } from 'node:crypto';
 import { EventRepository } from '../../src/sync/event.repository';
+import { SyncRepository } from '../../src/sync/sync.repository';
 import { adminHeaders, createTestApp, http } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, sendWebhook } from '../support/fixtures';
 import { samplePayload } from '../support/sign';
 
-/** Attempts starting together read their inputs in one statement; each must still get its own. */
-describe('an attempt reads its inputs', () => {
+/** A claim brings each sync's inputs (event, connection, newest mapping) in its own statement; each must get its own. */
+describe('a claimed sync comes with its inputs', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
-  let inputs: EventRepository;
+  let syncs: SyncRepository;
   let plain: string;
   let mapped: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await createTestApp(db.url);
-    inputs = app.get(EventRepository);
+    syncs = app.get(SyncRepository);
     plain = (await createSandboxConnection(app, { accountId: 'acc_plain' })).id;
     mapped = (await createSandboxConnection(app, { accountId: 'acc_mapped' })).id;
     for (const title of ['first title', 'second title']) {
       const res = await http(app).put(`/admin/connections/${mapped}/mapping`).set(adminHeaders()).send({ titleTemplate: title });
       expect(res.status).toBe(200);
     }
-    for (const [id, account] of [['evt_plain', 'acc_plain'], ['evt_mapped', 'acc_mapped']]) {
+    for (const [id, account] of [['evt_plain', 'acc_plain'], ['evt_mapped', 'acc_mapped'], ['evt_purged', 'acc_plain']]) {
       expect((await sendWebhook(app, samplePayload((p) => ((p.id = id), (p.data.organization.accountId = account))))).status).toBe(200);
     }
+    await app.get(EventRepository).purgeBodies(['evt_purged']);
   });
   afterAll(async () => {
     await app?.close();
     await db?.drop();
   });
 
-  it('gives each of many simultaneous readers its own event, connection and newest mapping', async () => {
-    const missingConnection = randomUUID();
-    const asked: Array<[string, string]> = [
-      ['evt_plain', plain],
-      ['evt_mapped', mapped],
-      ['evt_missing', plain],
-      ['evt_mapped', missingConnection],
-      ['evt_plain', mapped],
-      ['evt_mapped', mapped],
-    ];
-    const got = await Promise.all(asked.map(([eventId, connectionId]) => inputs.load(eventId, connectionId)));
+  it('gives each claimed sync its own event, connection and newest mapping', async () => {
+    const claimed = await syncs.claim('inputs-test', 10, 60);
+    const byEvent = new Map(claimed.map((s) => [s.eventId, s]));
+    expect([...byEvent.keys()].sort()).toEqual(['evt_mapped', 'evt_plain', 'evt_purged']);
 
-    expect(got[0]!.event).toEqual({ found: true, rawBody: expect.stringContaining('"evt_plain"') });
-    expect(got[0]!.connection).toMatchObject({ id: plain, provider: 'sandbox', accountId: 'acc_plain', enabled: true, deletedAt: null });
-    expect(got[0]!.mapping).toBeNull();
+    const p = byEvent.get('evt_plain')!;
+    expect(p.connectionId).toBe(plain);
+    expect(p.inputs.event).toEqual({ found: true, rawBody: expect.stringContaining('"evt_plain"') });
+    expect(p.inputs.connection).toMatchObject({ id: plain, provider: 'sandbox', accountId: 'acc_plain', enabled: true, deletedAt: null });
+    expect(p.inputs.mapping).toBeNull();
 
-    expect(got[1]!.event).toEqual({ found: true, rawBody: expect.stringContaining('"evt_mapped"') });
-    expect(got[1]!.connection?.id).toBe(mapped);
-    expect(got[1]!.mapping).toMatchObject({ version: 2, document: expect.objectContaining({ titleTemplate: 'second title' }) });
+    const m = byEvent.get('evt_mapped')!;
+    expect(m.inputs.event).toEqual({ found: true, rawBody: expect.stringContaining('"evt_mapped"') });
+    expect(m.inputs.connection?.id).toBe(mapped);
+    expect(m.inputs.mapping).toMatchObject({ version: 2, document: expect.objectContaining({ titleTemplate: 'second title' }) });
 
-    expect(got[2]!.event).toEqual({ found: false });
-    expect(got[3]!.connection).toBeNull();
-    expect(got[4]!.event).toEqual({ found: true, rawBody: expect.stringContaining('"evt_plain"') });
-    expect(got[4]!.mapping?.version).toBe(2);
-    expect(got[5]).toEqual(got[1]);
+    expect(byEvent.get('evt_purged')!.inputs.event).toEqual({ found: true, rawBody: null });
+  });
+
+  it('reads the connection as it is when claimed, soft-deleted included', async () => {
+    expect((await sendWebhook(app, samplePayload((p) => ((p.id = 'evt_after_delete'), (p.data.organization.accountId = 'acc_mapped'))))).status).toBe(200);
+    expect((await http(app).delete(`/admin/connections/${mapped}`).set(adminHeaders())).status).toBeLessThan(300);
+    const [claimed] = await syncs.claim('inputs-test', 10, 60);
+    expect(claimed?.eventId).toBe('evt_after_delete');
+    expect(claimed!.inputs.connection).toMatchObject({ id: mapped, deletedAt: expect.any(Date) });
   });
 });

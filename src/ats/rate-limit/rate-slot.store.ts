@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { rowsOf } from '../../common/query-rows';
+import { PreparedStatement } from '../../database/prepared-statement';
 import { GatesByKey, monotonicNow, RateGate, RateGateSource } from './rate-gate';
 import { RateSlotReserver, SharedRateGate } from './shared-rate-gate';
 import type { RateLimit, ReservationAnswer } from './spacing-limiter';
+
+/** Moves key $1's next free slot $2 microseconds on (from now at the earliest); answers the delay to its end. */
+const RESERVE = new PreparedStatement<{ end_delay_us: string }>(
+  'ats_rate_slot_reserve',
+  `INSERT INTO ats_rate_slots (key, next_slot_at) VALUES ($1, now() + $2::bigint * interval '1 microsecond')
+   ON CONFLICT (key) DO UPDATE
+     SET next_slot_at = GREATEST(ats_rate_slots.next_slot_at, now()) + $2::bigint * interval '1 microsecond'
+   RETURNING round(extract(epoch FROM (next_slot_at - now())) * 1000000)::bigint AS end_delay_us`,
+);
 
 /**
  * The rate schedules every instance shares: one row per key in `ats_rate_slots`, holding when the key's next
@@ -32,15 +41,7 @@ export class RateSlotStore implements RateGateSource, RateSlotReserver {
     try {
       await runner.connect();
       const sentAt = monotonicNow();
-      const rows = rowsOf<{ end_delay_us: string }>(
-        await runner.query(
-          `INSERT INTO ats_rate_slots (key, next_slot_at) VALUES ($1, now() + $2::bigint * interval '1 microsecond')
-           ON CONFLICT (key) DO UPDATE
-             SET next_slot_at = GREATEST(ats_rate_slots.next_slot_at, now()) + $2::bigint * interval '1 microsecond'
-           RETURNING round(extract(epoch FROM (next_slot_at - now())) * 1000000)::bigint AS end_delay_us`,
-          [key, totalUs],
-        ),
-      );
+      const rows = await RESERVE.runOn(runner, [key, totalUs]);
       const receivedAt = monotonicNow();
       return { sentAt, receivedAt, endDelayUs: Number(rows[0]!.end_delay_us) };
     } finally {

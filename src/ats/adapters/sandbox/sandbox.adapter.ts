@@ -19,6 +19,7 @@ import { AtsError } from '../../ats-error';
 import { configOrCheck } from '../../kit/connection-checks';
 import { readConnectionConfig } from '../../kit/connection-contract';
 import { SANDBOX_CONTRACT } from './sandbox-connection.contract';
+import { PreparedStatement } from '../../../database/prepared-statement';
 
 interface SandboxCandidate {
   id: string;
@@ -33,6 +34,14 @@ interface NoteRow {
   visibility: string;
   author: string | null;
 }
+
+/** One statement per note; a marker already stored inserts nothing. */
+const INSERT_NOTE = new PreparedStatement<NoteRow>(
+  'sandbox_insert_note',
+  `INSERT INTO sandbox_notes (connection_id, candidate_id, title, body_text, body_html, visibility, author, reference_marker)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connection_id, reference_marker) DO NOTHING
+   RETURNING id, visibility, author`,
+);
 
 const digits = (s: string) => s.replace(/\D/g, '');
 const toCreatedNote = (row: NoteRow): CreatedNote => ({ externalNoteId: row.id, visibility: row.visibility, authorId: row.author });
@@ -88,12 +97,7 @@ export class SandboxAdapter implements AtsAdapter {
     // No user directory: the owner is recorded as named, and an owner without name or e-mail as settings.userId.
     const fallback = typeof ctx.settings.userId === 'string' && ctx.settings.userId.trim() !== '' ? ctx.settings.userId.trim() : null;
     const author = draft.author.name ?? draft.author.email ?? fallback;
-    const rows: NoteRow[] = await this.dataSource.query(
-      `INSERT INTO sandbox_notes (connection_id, candidate_id, title, body_text, body_html, visibility, author, reference_marker)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (connection_id, reference_marker) DO NOTHING
-       RETURNING id, visibility, author`,
-      [ctx.connectionId, candidate.externalId, draft.title, draft.text, draft.html, draft.visibility, author, draft.referenceMarker],
-    );
+    const rows = await INSERT_NOTE.run(this.dataSource, [ctx.connectionId, candidate.externalId, draft.title, draft.text, draft.html, draft.visibility, author, draft.referenceMarker]);
     // A marker already stored names the existing note: the table's unique key is this ATS's idempotency slot.
     const row = rows[0];
     return row ? toCreatedNote(row) : { externalNoteId: null, visibility: draft.visibility, authorId: author };
