@@ -110,7 +110,7 @@ export const envSchema = z
     ASSET_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_ENABLED: boolean.default(true),
-    WORKER_CONCURRENCY: int(1, 256).default(4),
+    WORKER_CONCURRENCY: int(1, 256).default(32),
     WORKER_POLL_MS: int(50, 60_000).default(1000),
     SYNC_LEASE_SECONDS: int(5, 3600).default(120),
     SYNC_MAX_ATTEMPTS: int(1, 100).default(8),
@@ -135,7 +135,7 @@ export const envSchema = z
     JOB_ERASURE_CRON: cron.default('* * * * *'),
     /** Salt of the identifier hashes the audit log keeps for erasures; unset → one generated and stored once. */
     ERASURE_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
-    DB_POOL_SIZE: int(1, 200).default(10),
+    DB_POOL_SIZE: int(1, 200).default(20),
     HTTP_HEADERS_TIMEOUT_MS: int(100, 300_000).default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
     HTTP_IDLE_TIMEOUT_MS: int(0, 3_600_000).default(0),

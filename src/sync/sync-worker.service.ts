@@ -17,8 +17,11 @@ import { ClaimedSync, SYNC_NOTIFY_CHANNEL, SyncRepository } from './sync.reposit
 export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private running = false;
+  /** The last claim left due syncs waiting for a free slot. */
+  private waitingForSlots = false;
   private readonly inflight = new Set<Promise<unknown>>();
   private wakeUp: (() => void) | null = null;
+  private wokenWhileBusy = false;
   private readonly listener: PgChannelListener;
   private loop: Promise<void> | null = null;
 
@@ -80,6 +83,11 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     return Math.max(1, Math.floor(this.config.WORKER_CONCURRENCY / 8));
   }
 
+  /**
+   * Claims when woken (a NOTIFY for new syncs, at most one per intake wake interval), on the poll, and, while due
+   * syncs are left waiting for a slot, as soon as enough slots are free. A finished attempt does not claim
+   * otherwise: with slots to spare, each finish claiming one more sync made one claim statement per sync.
+   */
   private async run(): Promise<void> {
     let failures = 0;
     while (this.running) {
@@ -94,15 +102,16 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
           this.logger.warn({ err: (err as Error).message }, 'could not claim syncs; the database may be down');
         }
       }
+      // Every slot taken (or none free): more may be due, so a finish that frees enough slots claims again.
+      this.waitingForSlots = free === 0 || (claimed.length > 0 && claimed.length === free);
       for (const sync of claimed) {
         const task = this.execute(sync).finally(() => {
           this.inflight.delete(task);
-          // Claim in batches: with many slots, waking for every finished attempt made one claim query per sync.
-          if (this.config.WORKER_CONCURRENCY - this.inflight.size >= this.refillAt) this.wake();
+          if (this.waitingForSlots && this.config.WORKER_CONCURRENCY - this.inflight.size >= this.refillAt) this.wake();
         });
         this.inflight.add(task);
       }
-      if (claimed.length > 0 && claimed.length === free) continue;
+      if (this.waitingForSlots && free > 0) continue;
       const pause = failures > 0 ? Math.min(30_000, 1000 * 2 ** Math.min(failures, 5)) : this.config.WORKER_POLL_MS;
       await this.sleep(pause);
     }
@@ -124,21 +133,32 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** Waits `ms`, or less when woken; a wake-up that came while the loop was busy (claiming) ends it at once. */
   private sleep(ms: number): Promise<void> {
+    if (this.wokenWhileBusy) {
+      this.wokenWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      const self = this;
       function done() {
         clearTimeout(timer);
+        self.wakeUp = null;
         resolve();
       }
       this.wakeUp = done;
     });
   }
 
+  /**
+   * Ends the loop's sleep. A NOTIFY that arrives while a claim is running may concern rows that claim's snapshot
+   * could not see: it is kept, so the loop claims once more instead of sleeping until the poll.
+   */
   private wake(): void {
     const wake = this.wakeUp;
     this.wakeUp = null;
-    wake?.();
+    if (wake) wake();
+    else this.wokenWhileBusy = true;
   }
-
 }
