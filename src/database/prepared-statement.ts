@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 
@@ -46,4 +47,20 @@ function poolOf(dataSource: DataSource): Pool {
   const pool = (dataSource.driver as unknown as { master?: Pool }).master;
   if (!pool) throw new Error('the data source is not connected to Postgres');
   return pool;
+}
+
+const variants = new Map<string, PreparedStatement<any>>();
+
+/**
+ * The prepared statement for one of a few texts a repository composes (a lookup whose parts depend on what is
+ * asked): named after `prefix` and a hash of the text, so each variant is prepared once per connection. Only for
+ * texts drawn from a small fixed set; values always travel as parameters, never in the text.
+ */
+export function preparedVariant<Row = Record<string, any>>(prefix: string, text: string): PreparedStatement<Row> {
+  let statement = variants.get(text);
+  if (!statement) {
+    statement = new PreparedStatement<Row>(`${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 12)}`, text);
+    variants.set(text, statement);
+  }
+  return statement as PreparedStatement<Row>;
 }

@@ -2,6 +2,7 @@ import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
+import { preparedVariant } from '../database/prepared-statement';
 import type { AtsCandidate } from '../ats/ats-adapter.port';
 import { candidateKeys, DirectoryCandidate, MatchQueryKeys } from './match-policy';
 import { mailboxOf } from './identifier-normaliser';
@@ -174,7 +175,8 @@ export class CandidateDirectoryRepository {
     if (names.given.length > 0) tier('given', 3, `name_keys && ${param(names.given)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
     if (taken.length === 0) return { entries: [], identifiersTruncated: false, namesTruncated: false };
 
-    const rows: Array<Record<string, any>> = await this.dataSource.query(`WITH ${found.join(', ')} ${taken.join(' UNION ALL ')}`, params);
+    // Prepared: the tiers present make one of a few texts (the keys and limits travel as parameters or constants).
+    const rows = await preparedVariant('directory_lookup', `WITH ${found.join(', ')} ${taken.join(' UNION ALL ')}`).run(this.dataSource, params);
     const counts = [0, 0, 0, 0];
     const byId = new Map<string, DirectoryEntry>();
     for (const row of rows) {

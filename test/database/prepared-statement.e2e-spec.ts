@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { PreparedStatement } from '../../src/database/prepared-statement';
+import { PreparedStatement, preparedVariant } from '../../src/database/prepared-statement';
 import { isDataException } from '../../src/common/api-error';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
@@ -56,5 +56,16 @@ describe('PreparedStatement', () => {
   it('refuses one name for two texts', () => {
     expect(() => new PreparedStatement('test_prepared_probe_insert', `SELECT 1`)).toThrow(/declared twice/);
     expect(() => new PreparedStatement('test_prepared_probe_insert', insert.text)).not.toThrow();
+  });
+
+  it('prepares each variant of a composed text once, under a name of its own', async () => {
+    const text = (tiers: number) => Array.from({ length: tiers }, (_, i) => `SELECT ${i} AS tier, $1::text AS key`).join(' UNION ALL ');
+    const one1 = preparedVariant('test_variant', text(1));
+    expect(preparedVariant('test_variant', text(1))).toBe(one1);
+    const two = preparedVariant('test_variant', text(2));
+    expect(two.name).not.toBe(one1.name);
+    expect(one1.name).toMatch(/^test_variant_[0-9a-f]{12}$/);
+    expect(await two.run(one, ['k'])).toEqual([{ tier: 0, key: 'k' }, { tier: 1, key: 'k' }]);
+    expect(await one1.run(one, ['k'])).toEqual([{ tier: 0, key: 'k' }]);
   });
 });
