@@ -13,7 +13,7 @@ import { ActionItemsFetcher } from '../meeting/action-items.fetcher';
 import type { MeetingCompleted } from '../meeting/meeting-completed.model';
 import { normaliseMeeting } from '../meeting/normalise-meeting';
 import { MetricsService } from '../observability/metrics.service';
-import { validatePayload } from '../meeting/meeting-payload.schema';
+import { validateStored } from '../meeting/validated-payloads';
 import type { PipelineErrorCode, SyncErrorCode } from './failure-policy';
 import { planNote, planVisibility } from './note-plan';
 import { decideRetry } from './retry-policy';
@@ -132,7 +132,7 @@ export class SyncPipelineService {
   private meetingOf(eventId: string, inputs: SyncInputs): MeetingCompleted {
     if (!inputs.event.found) throw new SyncFailure('EVENT_MISSING', `event ${eventId} is not stored`);
     if (inputs.event.rawBody === null) throw new SyncFailure('PAYLOAD_PURGED', 'the event payload was purged by retention');
-    const validation = validatePayload(JSON.parse(inputs.event.rawBody));
+    const validation = validateStored(eventId, inputs.event.rawBody);
     if (!validation.ok) throw new SyncFailure('INVALID_PAYLOAD', 'the stored payload no longer validates');
     return normaliseMeeting(validation.payload);
   }

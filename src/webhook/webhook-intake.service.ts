@@ -6,7 +6,8 @@ import { AppConfig, InjectConfig } from '../config/app-config';
 import type { AccessLogFacts } from '../observability/access-log';
 import { MetricsService } from '../observability/metrics.service';
 import { EventStoreRepository, type StoreEventResult } from './event-store.repository';
-import { MEETING_COMPLETED, validateEnvelope, validatePayload } from '../meeting/meeting-payload.schema';
+import { MEETING_COMPLETED, MeetingPayload, validateEnvelope, validatePayload } from '../meeting/meeting-payload.schema';
+import { rememberValidated } from '../meeting/validated-payloads';
 import { Headers } from './signature/signature-verifier';
 import { WebhookSignatureService } from './signature/webhook-signature.service';
 
@@ -46,9 +47,11 @@ export class WebhookIntakeService {
       throw new ApiError(401, 'INVALID_SIGNATURE', verification.reason);
     }
     const { text, body } = this.decode(raw);
-    const { event, status } = this.classify(body);
+    const { event, status, payload } = this.classify(body);
     facts.eventId = event.id;
     const result = await this.store(event, status, verification.scheme, text);
+    // The worker reading this event back in this process need not validate the text again.
+    if (payload && !result.duplicate) rememberValidated(event.id, text, payload);
     const outcome: IntakeStatus = result.duplicate ? 'duplicate' : status;
     this.metrics.webhookReceived(outcome);
     facts.outcome = outcome;
@@ -84,7 +87,7 @@ export class WebhookIntakeService {
   }
 
   /** A meeting.completed event is validated in full and routed; another type is kept for audit, never routed. */
-  private classify(body: unknown): { event: IntakeEvent; status: 'accepted' | 'ignored' } {
+  private classify(body: unknown): { event: IntakeEvent; status: 'accepted' | 'ignored'; payload?: MeetingPayload } {
     const envelope = validateEnvelope(body);
     if (!envelope.ok) {
       this.metrics.webhookReceived('invalid');
@@ -103,6 +106,7 @@ export class WebhookIntakeService {
       return {
         event: { id: p.id, eventType: p.eventType, createdAt: p.createdAt, accountId: p.data.organization.accountId, teamId: p.data.organization.teamId ?? null },
         status: 'accepted',
+        payload: p,
       };
     }
     // Another event type need not look like a meeting.
