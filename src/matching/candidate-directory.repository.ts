@@ -2,7 +2,7 @@ import { rowsOf } from '../common/query-rows';
 import { Injectable } from '@nestjs/common';
 import type { CountryCode } from 'libphonenumber-js';
 import { DataSource } from 'typeorm';
-import { preparedVariant } from '../database/prepared-statement';
+import { preparedVariant } from '../common/prepared-statement';
 import type { AtsCandidate } from '../ats/ats-adapter.port';
 import { candidateKeys, DirectoryCandidate, MatchQueryKeys } from './match-policy';
 import { mailboxOf } from './identifier-normaliser';

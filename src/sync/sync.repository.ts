@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { cursorTimestampSql, decodeTimeCursor } from '../common/http/list-cursor';
 import { MetricsService, type QueueReading } from '../observability/metrics.service';
 import { rowsOf } from '../common/query-rows';
-import { PreparedStatement } from '../database/prepared-statement';
+import { PreparedStatement } from '../common/prepared-statement';
 import { StatementBatcher } from '../database/statement-batcher';
 import { isDatabaseUnavailable } from '../common/api-error';
 import { routedConnectionSql } from './event-routing';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../common/api-error';
-import { PreparedStatement } from '../database/prepared-statement';
+import { PreparedStatement } from '../common/prepared-statement';
 import { StatementBatcher } from '../database/statement-batcher';
 import { routedConnectionSql } from '../sync/event-routing';
 import { NOTIFY_SQL } from '../sync/sync.repository';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PreparedStatement } from '../../database/prepared-statement';
+import { PreparedStatement } from '../../common/prepared-statement';
 import { GatesByKey, monotonicNow, RateGate, RateGateSource } from './rate-gate';
 import { RateSlotReserver, SharedRateGate } from './shared-rate-gate';
 import type { RateLimit, ReservationAnswer } from './spacing-limiter';

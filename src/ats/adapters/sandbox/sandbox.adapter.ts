@@ -19,7 +19,7 @@ import { AtsError } from '../../ats-error';
 import { configOrCheck } from '../../kit/connection-checks';
 import { readConnectionConfig } from '../../kit/connection-contract';
 import { SANDBOX_CONTRACT } from './sandbox-connection.contract';
-import { PreparedStatement } from '../../../database/prepared-statement';
+import { PreparedStatement } from '../../../common/prepared-statement';
 
 interface SandboxCandidate {
   id: string;

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { PreparedStatement, preparedVariant } from '../../src/database/prepared-statement';
+import { PreparedStatement, preparedVariant } from '../../src/common/prepared-statement';
 import { isDataException } from '../../src/common/api-error';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
