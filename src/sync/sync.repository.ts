@@ -9,7 +9,7 @@ import { isDatabaseUnavailable } from '../common/api-error';
 import { routedConnectionSql } from './event-routing';
 import type { SyncErrorCode } from './failure-policy';
 import { storableJson, storableText } from './storable-values';
-import { SyncInputs, syncInputsSql, toSyncInputs } from './sync-inputs';
+import { ConnectionSnapshots, SyncInputs, syncInputsSql } from './sync-inputs';
 import { SyncStatus } from './sync.entity';
 
 /** A sync row as the worker claimed it. */
@@ -90,10 +90,11 @@ const SYNC_COLUMNS = `s.id, s.event_id, s.connection_id, s.status, s.attempts, s
   s.match, s.resolution, s.mapping_version, s.visibility, s.visibility_reason, s.action_items_status, s.rendered_note, s.note_ref,
   s.note_uncertain, s.last_error_code, s.last_error_message, s.created_at, s.updated_at, s.finished_at, s.lease_expires_at`;
 
-const CLAIM_INPUTS = syncInputsSql('claimed');
+const CLAIM_INPUTS = syncInputsSql('claimed', '$4');
 
 /**
- * The claim: up to $2 due syncs for owner $1 with a lease of $3 seconds, each with its inputs. Two branches,
+ * The claim: up to $2 due syncs for owner $1 with a lease of $3 seconds, each with its inputs ($4: the connection
+ * versions this process holds, see ConnectionSnapshots). Two branches,
  * each walking its own partial index in order, instead of one OR over both states: the OR made Postgres scan
  * and sort the whole table on every claim (2.7 ms at 10,000 pending, growing with the backlog). Rows a branch
  * locks but the final LIMIT drops are released when the statement ends.
@@ -168,6 +169,9 @@ export interface SyncRowFilter {
  */
 @Injectable()
 export class SyncRepository {
+  /** The connections' settings and credentials as this process last read them, so a claim need not resend them. */
+  private readonly connections = new ConnectionSnapshots();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
@@ -191,9 +195,10 @@ export class SyncRepository {
    */
   async claim(owner: string, limit: number, leaseSeconds: number): Promise<ClaimedSync[]> {
     if (limit <= 0) return [];
-    const rows = await CLAIM.run(this.dataSource, [owner, limit, leaseSeconds]);
+    const rows = await CLAIM.run(this.dataSource, [owner, limit, leaseSeconds, this.connections.versions()]);
     for (const r of rows) this.metrics.syncTransition(r.previous_status, 'processing');
-    return rows.map((r) => ({
+    const inputs = this.connections.inputsOf(rows);
+    return rows.map((r, i) => ({
       id: r.id,
       eventId: r.event_id,
       connectionId: r.connection_id,
@@ -202,7 +207,7 @@ export class SyncRepository {
       noteUncertain: r.note_uncertain,
       resolution: r.resolution,
       previousStatus: r.previous_status,
-      inputs: toSyncInputs(r),
+      inputs: inputs[i]!,
     }));
   }
 

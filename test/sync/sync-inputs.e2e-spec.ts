@@ -60,4 +60,30 @@ describe('a claimed sync comes with its inputs', () => {
     expect(claimed?.eventId).toBe('evt_after_delete');
     expect(claimed!.inputs.connection).toMatchObject({ id: mapped, deletedAt: expect.any(Date) });
   });
+
+  it("sends a connection's settings and credentials again only when the row changed", async () => {
+    const claimOne = async (id: string) => {
+      expect((await sendWebhook(app, samplePayload((p) => ((p.id = id), (p.data.organization.accountId = 'acc_plain'))))).status).toBe(200);
+      const [claimed] = await syncs.claim('inputs-test', 10, 60);
+      expect(claimed?.eventId).toBe(id);
+      return claimed!.inputs.connection!;
+    };
+    const first = await claimOne('evt_snapshot_1');
+    const second = await claimOne('evt_snapshot_2');
+    // Unchanged: the settings this process already holds, not a second copy.
+    expect(second.settings).toBe(first.settings);
+    expect(second.credentialsEncrypted).toBe(first.credentialsEncrypted);
+
+    // Changed through the API: the new settings arrive.
+    const res = await http(app).patch(`/admin/connections/${plain}`).set(adminHeaders()).send({ settings: { userId: 'fallback-author' } });
+    expect(res.status).toBe(200);
+    const third = await claimOne('evt_snapshot_3');
+    expect(third.settings).toMatchObject({ userId: 'fallback-author' });
+
+    // Changed behind the service's back (updated_at untouched): the row's version still tells.
+    await db.dataSource.query(`UPDATE connections SET settings = settings || '{"userId": "changed-in-sql"}'::jsonb WHERE id = $1`, [plain]);
+    const fourth = await claimOne('evt_snapshot_4');
+    expect(fourth.settings).toMatchObject({ userId: 'changed-in-sql' });
+    expect(fourth.credentialsEncrypted).toBe(first.credentialsEncrypted);
+  });
 });

@@ -67,6 +67,8 @@ export class SandboxAdapter implements AtsAdapter {
   };
   readonly contract = SANDBOX_CONTRACT;
 
+  private readonly candidatesBySettings = new WeakMap<object, AtsCandidate[]>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   async searchCandidates(ctx: AtsContext, query: CandidateQuery): Promise<AtsCandidate[]> {
@@ -128,18 +130,25 @@ export class SandboxAdapter implements AtsAdapter {
     ];
   }
 
+  /** The settings' candidates, read once per settings object (a connection's settings are shared while unchanged). */
   private candidates(ctx: AtsContext): AtsCandidate[] {
-    const raw = Array.isArray(ctx.settings.candidates) ? (ctx.settings.candidates as SandboxCandidate[]) : [];
-    return raw
-      .filter((c) => c && (typeof c.id === 'string' || typeof c.id === 'number'))
-      .map((c) => ({
-        externalId: String(c.id),
-        firstName: c.firstName ?? null,
-        lastName: c.lastName ?? null,
-        displayName: [c.firstName, c.lastName].filter(Boolean).join(' ') || String(c.id),
-        phones: Array.isArray(c.phones) ? c.phones.map(String) : [],
-        emails: Array.isArray(c.emails) ? c.emails.map(String) : [],
-        updatedAt: null,
-      }));
+    let known = this.candidatesBySettings.get(ctx.settings);
+    if (!known) {
+      const raw = Array.isArray(ctx.settings.candidates) ? (ctx.settings.candidates as SandboxCandidate[]) : [];
+      known = raw
+        .filter((c) => c && (typeof c.id === 'string' || typeof c.id === 'number'))
+        .map((c) => ({
+          externalId: String(c.id),
+          firstName: c.firstName ?? null,
+          lastName: c.lastName ?? null,
+          displayName: [c.firstName, c.lastName].filter(Boolean).join(' ') || String(c.id),
+          phones: Array.isArray(c.phones) ? c.phones.map(String) : [],
+          emails: Array.isArray(c.emails) ? c.emails.map(String) : [],
+          updatedAt: null,
+        }));
+      this.candidatesBySettings.set(ctx.settings, known);
+    }
+    return known;
   }
+
 }
