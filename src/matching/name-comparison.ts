@@ -63,6 +63,8 @@ function sameToken(a: NameToken, b: NameToken): boolean {
 
 /** Removes the elements both lists share (as multisets) and returns what is left of each. */
 function withoutCommon(a: string[], b: string[]): [string[], string[]] {
+  // Most names have no initials, particles or generations: nothing to remove, nothing to copy.
+  if (a.length === 0 || b.length === 0) return [a, b];
   const rest = [...b];
   const left = a.filter((item) => {
     const at = rest.indexOf(item);
@@ -75,6 +77,7 @@ function withoutCommon(a: string[], b: string[]): [string[], string[]] {
 
 /** Drops the tokens whose first letter one of the initials stands for, using each initial once. */
 function coverByInitials(tokens: NameToken[], initials: string[]): [NameToken[], string[]] {
+  if (tokens.length === 0 || initials.length === 0) return [tokens, initials];
   const unused = [...initials];
   const uncovered = tokens.filter((token) => {
     const at = unused.indexOf(token.text[0]!);
