@@ -198,7 +198,8 @@ export class CandidateDirectoryRepository {
    * comes only when they do.
    */
   async search(connectionId: string, query: DirectoryQuery, limit = DIRECTORY_LOOKUP_LIMIT): Promise<DirectoryLookup> {
-    const names = queryNameKeys(query.name !== undefined ? query.name : query.nameKey);
+    const name = query.name !== undefined ? query.name : query.nameKey;
+    const { strict } = queryNameKeys(name, ['strict']);
     const first = new TieredLookup(connectionId);
     if (query.phones.length > 0 || query.emails.length > 0) {
       // An address is also looked up by its mailbox, untagged (emails) and as the mailbox of tagged ones (m: keys).
@@ -207,11 +208,12 @@ export class CandidateDirectoryRepository {
       const mailboxes = query.emails.length > 0 ? ` OR name_keys && ${first.param(mailboxKeys(query.emails, 'query'))}::text[]` : '';
       first.tier(HOLDERS, `phones && ${phones}::text[] OR emails && ${first.param(emails)}::text[]${mailboxes}`, limit + 1);
     }
-    if (names.strict.length > 0) first.tier(CARRIERS, `name_keys && ${first.param(names.strict)}::text[]`, limit + 1);
+    if (strict.length > 0) first.tier(CARRIERS, `name_keys && ${first.param(strict)}::text[]`, limit + 1);
     const rows = await first.run(this.dataSource);
     const count = (tier: number) => rows.filter((row) => row.tier === tier).length;
 
-    if (count(CARRIERS) < NEAR_NAMES_BELOW && names.near.length + names.given.length > 0) {
+    const names = count(CARRIERS) < NEAR_NAMES_BELOW ? queryNameKeys(name, ['near', 'given']) : null;
+    if (names !== null && names.near.length + names.given.length > 0) {
       // Near spellings and such namesakes have places of their own: near spellings may be many, and one namesake
       // who may go by this name already stops a name-only match, so a few of each are enough. One scan finds
       // both, each row flagged with the tier it is in.
