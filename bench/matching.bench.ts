@@ -5,8 +5,8 @@
  * (secondary indexes built after the load, as a bulk load does), then times what the service does per meeting:
  * CandidateFinderService.find with the real repository and policy, for an ATS that offers no live search (so no
  * ATS call is made and every answer comes from the directory). Meetings mix phone and email hits, name-only hits,
- * common namesakes, misses and conflicts. Reports load time, p50/p90/p99 per match, decisions per kind, and
- * fails if any meeting is filed on the wrong candidate.
+ * common namesakes, misses and conflicts. Reports load time, p50/p90/p99 per match, decisions and statements sent to
+ * Postgres per kind, and fails if any meeting is filed on the wrong candidate.
  *
  * Env: BENCH_CANDIDATES (1000000), BENCH_MEETINGS (2000), BENCH_DATABASE_URL (a server to create the database
  *      on; default the local Postgres at 127.0.0.1:5432, user postgres), BENCH_KEEP=1 keeps the database,
@@ -200,6 +200,14 @@ async function main(): Promise<void> {
     if (PREWARM) log(`page cache: ${await prewarm(client)}`);
     else log('page cache: not warmed (BENCH_PREWARM=0): lookups that touch pages not read yet wait for the disk');
 
+    // Statements each match sends to Postgres (the lookup, and the refresh-state read of a name-only match).
+    // Counted where every statement passes, prepared or not: the driver's Client.query.
+    let statements = 0;
+    const send = Client.prototype.query;
+    Client.prototype.query = function (this: Client, ...args: unknown[]) {
+      statements++;
+      return (send as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof send;
     const directory = new CandidateDirectoryRepository(dataSource);
     const finder = new CandidateFinderService(directory, dataSource);
     const adapter = directoryOnlyAdapter();
@@ -211,19 +219,21 @@ async function main(): Promise<void> {
     const all: number[] = [];
     // Wall time includes waiting for a CPU on a busy machine; this process's own CPU time per match does not.
     const cpu: number[] = [];
-    const byKind = new Map<MeetingKind, { times: number[]; decisions: Record<string, number> }>();
+    const byKind = new Map<MeetingKind, { times: number[]; statements: number[]; decisions: Record<string, number> }>();
     const wrong: string[] = [];
     for (const m of meetings.slice(WARM_UP)) {
       const c0 = process.cpuUsage();
+      const s0 = statements;
       const t0 = performance.now();
       const found = await finder.find(adapter, ctx, m);
       const ms = performance.now() - t0;
       const used = process.cpuUsage(c0);
       all.push(ms);
       cpu.push((used.user + used.system) / 1000);
-      const entry = byKind.get(m.kind) ?? { times: [], decisions: {} };
+      const entry = byKind.get(m.kind) ?? { times: [], statements: [], decisions: {} };
       byKind.set(m.kind, entry);
       entry.times.push(ms);
+      entry.statements.push(statements - s0);
       const decision = found.decision.decision;
       const label = decision === 'matched' ? (found.decision.candidateId === m.expected ? 'matched' : 'matched_other') : decision;
       entry.decisions[label] = (entry.decisions[label] ?? 0) + 1;
@@ -233,10 +243,12 @@ async function main(): Promise<void> {
     }
 
     log(`per match (directory lookup + decision, ${MEETINGS} meetings after ${WARM_UP} warm-up, load average ${load1()}): ${summary(all)}`);
-    for (const [kind, { times: t, decisions }] of byKind) {
+    const perMatch = (counts: number[]) => (counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length)).toFixed(2);
+    for (const [kind, { times: t, statements: n, decisions }] of byKind) {
       const counts = Object.entries(decisions).map(([k, v]) => `${k} ${v}`).join(', ');
-      log(`  ${kind.padEnd(10)} n=${String(t.length).padStart(4)}  ${summary(t)}  [${counts}]`);
+      log(`  ${kind.padEnd(10)} n=${String(t.length).padStart(4)}  ${summary(t)}  statements ${perMatch(n)}  [${counts}]`);
     }
+    log(`statements per match: ${perMatch([...byKind.values()].flatMap((e) => e.statements))}`);
     log(`benchmark process CPU per match (no waiting for a CPU; Postgres's share not included): ${summary(cpu)}`);
     const sample = meetings.find((m) => m.kind === 'namesake')!;
     const plan = await dataSource.query(

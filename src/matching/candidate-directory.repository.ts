@@ -42,6 +42,54 @@ const NEAR_NAMES_BELOW = 3;
 
 const ENTRY_COLUMNS = 'external_id, display_name, first_name, last_name, phones, emails, meta, ats_updated_at';
 
+/** The tiers of a lookup, in the order the policy weighs them. */
+const HOLDERS = 0;
+const CARRIERS = 1;
+const NEAR = 2;
+const GIVEN = 3;
+
+/**
+ * One statement of a directory lookup: each scan is a materialized CTE, planned to fetch every match (so through
+ * its GIN index: with a LIMIT in view the planner bets on a sequential scan finding enough rows early, which it
+ * does not for rare keys), yet run only as far as the LIMITs of its tiers pull rows from it.
+ */
+class TieredLookup {
+  private readonly params: unknown[];
+  private readonly scans: string[] = [];
+  private readonly taken: string[] = [];
+
+  constructor(connectionId: string) {
+    this.params = [connectionId];
+  }
+
+  param(value: unknown): string {
+    return `$${this.params.push(value)}`;
+  }
+
+  /** A tier with a scan of its own. */
+  tier(tier: number, where: string, max: number): void {
+    const name = `t${tier}`;
+    this.scans.push(`${name} AS MATERIALIZED (SELECT ${ENTRY_COLUMNS} FROM candidates WHERE connection_id = $1 AND (${where}))`);
+    this.taken.push(`(SELECT ${tier} AS tier, ${ENTRY_COLUMNS} FROM ${name} LIMIT ${max})`);
+  }
+
+  /** Tiers sharing one scan by name keys: a row is in each tier whose keys it carries. */
+  sharedTiers(keys: string[], tiers: Array<[tier: number, keys: string[], max: number]>): void {
+    const present = tiers.filter(([, tierKeys]) => tierKeys.length > 0);
+    const flags = present.map(([tier, tierKeys]) => `name_keys && ${this.param(tierKeys)}::text[] AS in_${tier}, `).join('');
+    const name = `s${this.scans.length}`;
+    this.scans.push(`${name} AS MATERIALIZED (SELECT ${flags}${ENTRY_COLUMNS} FROM candidates WHERE connection_id = $1 AND name_keys && ${this.param([...new Set(keys)])}::text[])`);
+    for (const [tier, , max] of present) this.taken.push(`(SELECT ${tier} AS tier, ${ENTRY_COLUMNS} FROM ${name} WHERE in_${tier} LIMIT ${max})`);
+  }
+
+  async run(dataSource: DataSource): Promise<Array<Record<string, any>>> {
+    if (this.taken.length === 0) return [];
+    // Prepared: the tiers present make one of a few texts (keys travel as parameters, limits are constants), so
+    // each connection parses it once; Postgres still plans per keys while that pays (plan_cache_mode auto).
+    return preparedVariant('directory_lookup', `WITH ${this.scans.join(', ')} ${this.taken.join(' UNION ALL ')}`).run(dataSource, this.params);
+  }
+}
+
 /**
  * The local mirror of each connection's candidates, keyed for the lookups matching needs: name keys
  * (name-lookup-keys.ts), E.164 phones and lower-cased emails, each behind a GIN index. Filled by directory
@@ -143,40 +191,46 @@ export class CandidateDirectoryRepository {
   }
 
   /**
-   * The lookup matching uses, in one round trip: holders of the meeting's phones and emails, carriers of the same
-   * or a compatible name, and (only when hardly anyone carries such a name) a few near spellings. When holders or
-   * name carriers are more than `limit`, the answer says so: a decision that relies on someone being the only
-   * one cannot trust it.
+   * The lookup matching uses: holders of the meeting's phones and emails and carriers of the same or a compatible
+   * name in one round trip; then, only when hardly anyone carries such a name, a few near spellings and a few
+   * namesakes who may go by the meeting's given name (Dan for Daniel) in a second. When holders or name carriers
+   * are more than `limit`, the answer says so: a decision that relies on someone being the only one cannot trust it.
+   *
+   * Planning a statement costs Postgres more than running it here (each scan of the table is planned anew, for
+   * its keys), so the statement that every meeting needs scans as little as it can, and the one a few need
+   * comes only when they do.
    */
   async search(connectionId: string, query: DirectoryQuery, limit = DIRECTORY_LOOKUP_LIMIT): Promise<DirectoryLookup> {
-    const names = queryNameKeys(query.name !== undefined ? query.name : query.nameKey);
-    const params: unknown[] = [connectionId];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    const found: string[] = [];
-    const taken: string[] = [];
-    // Each tier is a materialized CTE: planned to fetch every match (so through its GIN index: with a LIMIT in
-    // view the planner bets on a sequential scan finding enough rows early, which it does not for rare keys),
-    // yet run only as far as the LIMIT below pulls rows from it.
-    const tier = (name: string, n: number, where: string, max: number, when = '') => {
-      found.push(`${name} AS MATERIALIZED (SELECT ${n} AS tier, ${ENTRY_COLUMNS} FROM candidates WHERE connection_id = $1 AND ${where})`);
-      taken.push(`(SELECT * FROM ${name}${when} LIMIT ${max})`);
-    };
+    const name = query.name !== undefined ? query.name : query.nameKey;
+    const { strict } = queryNameKeys(name, ['strict']);
+    const first = new TieredLookup(connectionId);
     if (query.phones.length > 0 || query.emails.length > 0) {
       // An address is also looked up by its mailbox, untagged (emails) and as the mailbox of tagged ones (m: keys).
       const emails = [...new Set([...query.emails, ...query.emails.map(mailboxOf)])];
-      const mailboxes = query.emails.length > 0 ? ` OR name_keys && ${param(mailboxKeys(query.emails, 'query'))}::text[]` : '';
-      tier('holders', 0, `(phones && ${param(query.phones)}::text[] OR emails && ${param(emails)}::text[]${mailboxes})`, limit + 1);
+      const phones = first.param(query.phones);
+      const mailboxes = query.emails.length > 0 ? ` OR name_keys && ${first.param(mailboxKeys(query.emails, 'query'))}::text[]` : '';
+      first.tier(HOLDERS, `phones && ${phones}::text[] OR emails && ${first.param(emails)}::text[]${mailboxes}`, limit + 1);
     }
-    if (names.strict.length > 0) tier('carriers', 1, `name_keys && ${param(names.strict)}::text[]`, limit + 1);
-    const fewCarriers = names.strict.length > 0 ? ` WHERE (SELECT count(*) FROM (SELECT 1 FROM carriers LIMIT ${NEAR_NAMES_BELOW}) c) < ${NEAR_NAMES_BELOW}` : '';
-    if (names.near.length > 0) tier('near', 2, `name_keys && ${param(names.near)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
-    // Apart from near spellings, which may be many: one namesake who may go by this name already stops a
-    // name-only match, so a few are enough.
-    if (names.given.length > 0) tier('given', 3, `name_keys && ${param(names.given)}::text[]`, NEAR_NAME_LIMIT, fewCarriers);
-    if (taken.length === 0) return { entries: [], identifiersTruncated: false, namesTruncated: false };
+    if (strict.length > 0) first.tier(CARRIERS, `name_keys && ${first.param(strict)}::text[]`, limit + 1);
+    const rows = await first.run(this.dataSource);
+    const count = (tier: number) => rows.filter((row) => row.tier === tier).length;
 
-    // Prepared: the tiers present make one of a few texts (the keys and limits travel as parameters or constants).
-    const rows = await preparedVariant('directory_lookup', `WITH ${found.join(', ')} ${taken.join(' UNION ALL ')}`).run(this.dataSource, params);
+    const names = count(CARRIERS) < NEAR_NAMES_BELOW ? queryNameKeys(name, ['near', 'given']) : null;
+    if (names !== null && names.near.length + names.given.length > 0) {
+      // Near spellings and such namesakes have places of their own: near spellings may be many, and one namesake
+      // who may go by this name already stops a name-only match, so a few of each are enough. One scan finds
+      // both, each row flagged with the tier it is in.
+      const second = new TieredLookup(connectionId);
+      second.sharedTiers(
+        [...names.near, ...names.given],
+        [
+          [NEAR, names.near, NEAR_NAME_LIMIT],
+          [GIVEN, names.given, NEAR_NAME_LIMIT],
+        ],
+      );
+      rows.push(...(await second.run(this.dataSource)));
+    }
+
     const counts = [0, 0, 0, 0];
     const byId = new Map<string, DirectoryEntry>();
     for (const row of rows) {
@@ -185,7 +239,7 @@ export class CandidateDirectoryRepository {
       if (++counts[t]! > limit) continue;
       if (!byId.has(row.external_id)) byId.set(row.external_id, toEntry(row));
     }
-    return { entries: [...byId.values()], identifiersTruncated: counts[0]! > limit, namesTruncated: counts[1]! > limit };
+    return { entries: [...byId.values()], identifiersTruncated: counts[HOLDERS]! > limit, namesTruncated: counts[CARRIERS]! > limit };
   }
 
   /** How many candidates each connection's directory holds. */

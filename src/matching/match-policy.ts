@@ -176,6 +176,12 @@ function structuredName(c: { firstName?: string | null; lastName?: string | null
   return parts.length > 0 ? parts.join(' ') : null;
 }
 
+/** The forms a candidate's name is weighed in: structured, and displayed when that reads differently. */
+function nameForms(c: DirectoryCandidate): Array<string | null> {
+  const structured = structuredName(c);
+  return structured === c.displayName ? [structured] : [structured, c.displayName];
+}
+
 function unique(values: (string | null)[]): string[] {
   return [...new Set(values.filter((value): value is string => value !== null))];
 }
@@ -198,7 +204,7 @@ function mergeById(candidates: DirectoryCandidate[]): DirectoryCandidate[] {
 /** The candidate's stored names (structured and displayed) compared with the meeting's; the closer one counts. */
 function bestAgreement(candidate: DirectoryCandidate, wanted: ParsedName, threshold: number): NameAgreement | null {
   let best: NameAgreement | null = null;
-  for (const form of [structuredName(candidate), candidate.displayName]) {
+  for (const form of nameForms(candidate)) {
     const parsed = parseName(form);
     if (parsed === null) continue;
     const agreement = compareNames(wanted, parsed, threshold);
@@ -417,7 +423,7 @@ function decideByName(context: DecisionContext): MatchDecision {
 
 /** Dan Smith for Daniel Smith, Meg for Megan, Yuri for Yury: a person may be called either. */
 function mayGoBySameName(candidate: DirectoryCandidate, wanted: ParsedName): boolean {
-  for (const form of [structuredName(candidate), candidate.displayName]) {
+  for (const form of nameForms(candidate)) {
     const parsed = parseName(form);
     if (parsed !== null && givenNameVariant(wanted, parsed)) return true;
   }

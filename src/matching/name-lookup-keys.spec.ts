@@ -141,6 +141,13 @@ describe('name lookup keys', () => {
     expect(mailboxKeys(['sam.ortiz@gmail.com', 'sam.ortiz+jobs@gmail.com'], 'query')).toEqual(['m:sam.ortiz@gmail.com']);
   });
 
+  it('compute only the kinds a lookup asks for, the same as when all are asked for', () => {
+    const all = queryNameKeys('Daniel van Houten');
+    expect(all.strict.length * all.near.length * all.given.length).toBeGreaterThan(0);
+    expect(queryNameKeys('Daniel van Houten', ['strict'])).toEqual({ strict: all.strict, near: [], given: [] });
+    expect(queryNameKeys('Daniel van Houten', ['near', 'given'])).toEqual({ strict: [], near: all.near, given: all.given });
+  });
+
   it('use every form of a candidate name and nothing for an empty one', () => {
     expect(storedNameKeys([null, '', '  '])).toEqual([]);
     expect(queryNameKeys(null)).toEqual({ strict: [], near: [], given: [] });

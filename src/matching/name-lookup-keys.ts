@@ -78,11 +78,18 @@ export function candidateLookupKeys(
   return [...storedNameKeys([structured, c.displayName]), ...mailboxKeys(emails, 'stored')];
 }
 
-/** What to look a meeting's name up by. */
-export function queryNameKeys(raw: string | null | undefined): NameQueryKeys {
+/**
+ * What to look a meeting's name up by; only the kinds asked for are computed (the others are empty), as a lookup
+ * needs near and given-name keys only when few carry the name.
+ */
+export function queryNameKeys(
+  raw: string | null | undefined,
+  kinds: ReadonlyArray<keyof NameQueryKeys> = ['strict', 'near', 'given'],
+): NameQueryKeys {
+  const keys: NameQueryKeys = { strict: [], near: [], given: [] };
   const parsed = parseName(raw);
-  if (parsed === null) return { strict: [], near: [], given: [] };
-  return { strict: [...keysOf(parsed, 'strict')], near: [...keysOf(parsed, 'near')], given: [...keysOf(parsed, 'given')] };
+  if (parsed !== null) for (const kind of kinds) keys[kind] = [...keysOf(parsed, kind)];
+  return keys;
 }
 
 function keysOf(parsed: ParsedName, purpose: 'stored' | 'strict' | 'near' | 'given', withJoined = true): Set<string> {

@@ -4,6 +4,7 @@ import type { AtsCandidate } from '../../src/ats/ats-adapter.port';
 import { CandidateDirectoryRepository, type DirectoryQuery } from '../../src/matching/candidate-directory.repository';
 import { guardTruncated } from '../../src/matching/candidate-finder.service';
 import { decideMatch, DEFAULT_MATCH_SETTINGS, matchQueryKeys } from '../../src/matching/match-policy';
+import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 function person(id: string, firstName: string | null, lastName: string | null, extra: Partial<AtsCandidate> = {}): AtsCandidate {
@@ -145,6 +146,31 @@ describe('candidate directory lookups in Postgres', () => {
     const crowded = await decide('Dan Smith');
     expect(crowded.decision).toBe('needs_review');
     expect(crowded.alternatives).toEqual(expect.arrayContaining(['dan', 'daniel']));
+  });
+
+  it('looks for near spellings and given-name namesakes only when few carry the name, in a second statement', async () => {
+    const insert = `INSERT INTO connections (name, provider, account_id) VALUES ('tiers', 'sandbox', 'acc') RETURNING id`;
+    const [{ id: tiers }] = await db.dataSource.query(insert);
+    // Every statement sent to Postgres, prepared or not, goes through the driver's Client.query.
+    const sent = jest.spyOn(Client.prototype, 'query');
+    const lookup = async (name: string, participants: string[] = []) => {
+      sent.mockClear();
+      const ids = (await directory.lookup(tiers, query(name, participants))).map((e) => e.externalId).sort();
+      return { ids, statements: sent.mock.calls.length };
+    };
+    await directory.upsert(tiers, [
+      person('dan', 'Dan', 'Smith', { phones: ['+14155550101'] }),
+      person('daniel', 'Daniel', 'Smith'),
+      person('smyth', 'Dan', 'Smyth'),
+    ]);
+    expect(await lookup('Dan Smith')).toEqual({ ids: ['dan', 'daniel', 'smyth'], statements: 2 });
+    expect(await lookup('Dan Smith', ['+1 415 555 0101'])).toEqual({ ids: ['dan', 'daniel', 'smyth'], statements: 2 });
+
+    // Three carriers of the name: the others would decide nothing a person is not already asked about.
+    await directory.upsert(tiers, [person('dan-2', 'Dan J.', 'Smith'), person('dan-3', 'Dan', 'Smith')]);
+    expect(await lookup('Dan Smith')).toEqual({ ids: ['dan', 'dan-2', 'dan-3'], statements: 1 });
+    expect(await lookup('Dan Smith', ['+1 415 555 0101'])).toEqual({ ids: ['dan', 'dan-2', 'dan-3'], statements: 1 });
+    sent.mockRestore();
   });
 
   it('keeps name keys current when a candidate is renamed', async () => {
