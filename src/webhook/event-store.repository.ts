@@ -22,8 +22,12 @@ export interface StoreEventResult {
   syncsCreated: number;
 }
 
-/** At most one wake-up NOTIFY per this many milliseconds; the workers claim in batches anyway. */
-export const WAKE_INTERVAL_MS = 50;
+/**
+ * At most one wake-up NOTIFY per this many milliseconds; the workers claim what came in meanwhile in one batch.
+ * Measured with bench:combined: 50 ms added about 25 ms to the median note; 10 ms made claims so small that the
+ * p99 at 250/s rose past 120 ms; 20 ms keeps both low.
+ */
+export const WAKE_INTERVAL_MS = 20;
 
 /**
  * Intake writes in flight at once; requests arriving meanwhile wait and go together in the next write.
