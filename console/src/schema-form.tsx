@@ -92,13 +92,15 @@ export function SchemaFields({
           const value = values[key];
           const set = (v: string | boolean) => onChange({ ...values, [key]: v });
           // Mantine ties the label, the description and the error to the control (aria-describedby, aria-invalid).
-          const common = { id, name: key, label, description: property.description, error, required: required.has(key) && kind !== 'boolean', withAsterisk: false };
+          const common = { id, name: key, label, description: property.description, error, required: required.has(key) && kind !== 'boolean' };
           if (kind === 'boolean') return <Checkbox key={key} {...common} checked={value === true} onChange={(e) => set(e.currentTarget.checked)} />;
+          // The label says "(required)" in words; Mantine's asterisk would repeat it.
+          const input = { ...common, withAsterisk: false };
           if (kind === 'enum') {
             return (
               <NativeSelect
                 key={key}
-                {...common}
+                {...input}
                 value={String(value ?? '')}
                 onChange={(e) => set(e.currentTarget.value)}
                 data={[{ value: '', label: required.has(key) ? 'choose…' : 'default' }, ...variant.enum!.map((v) => ({ value: String(v), label: String(v) }))]}
@@ -106,12 +108,12 @@ export function SchemaFields({
             );
           }
           if (kind === 'json') {
-            return <Textarea key={key} {...common} className="code" rows={4} placeholder="JSON" value={String(value ?? '')} onChange={(e) => set(e.currentTarget.value)} />;
+            return <Textarea key={key} {...input} className="code" rows={4} placeholder="JSON" value={String(value ?? '')} onChange={(e) => set(e.currentTarget.value)} />;
           }
           return (
             <TextInput
               key={key}
-              {...common}
+              {...input}
               type={kind === 'number' ? 'number' : secret ? 'password' : variant.format === 'uri' ? 'url' : 'text'}
               autoComplete="off"
               placeholder={variant.default !== undefined ? `default ${String(variant.default)}` : undefined}
