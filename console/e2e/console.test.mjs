@@ -29,6 +29,8 @@ async function accessible(label) {
 }
 
 async function shoot(name) {
+  // From the top, so the fixed header stands where it belongs in the full-page picture.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 

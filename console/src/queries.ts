@@ -1,4 +1,5 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
+import sample from '../../test/fixtures/meeting-completed.sample.json';
 import { api, getSync, unwrap } from './api/client';
 
 /**
@@ -72,11 +73,28 @@ export const connectionsPageQuery = (cursor?: string) =>
   });
 
 /**
+ * The note the provider's sample would make with the mapping in force (no `mapping` in the request): it needs no
+ * answer first, so the mapping page asks for it at once. Saving a version invalidates it.
+ */
+export const savedSamplePreviewQuery = (id: string) =>
+  queryOptions({
+    queryKey: ['preview', id, 'saved', 'sample'] as unknown[],
+    queryFn: () => unwrap(api.POST('/admin/connections/{id}/preview', { params: { path: { id } }, body: { payload: sample as unknown } })),
+    retry: false,
+  });
+
+/**
  * Starts the requests of the page at `pathname` (the part after /console) before its code has arrived; the
  * page's own queries then find them in flight or answered.
  */
 export function prefetchRoute(client: QueryClient, pathname: string, search = ''): void {
   const prefetch = (options: { queryKey: readonly unknown[]; queryFn?: unknown }) => void client.prefetchQuery(options as never);
+  // A sync's meeting is its event: asked for as soon as the sync names it, without waiting for the page's code.
+  const syncAndMeeting = (id: string) =>
+    void client
+      .fetchQuery(syncQuery(id))
+      .then((sync) => prefetch(eventQuery(sync.eventId)))
+      .catch(() => undefined); // the page shows the error when it asks
   let m: RegExpExecArray | null;
   if (pathname === '/syncs') {
     prefetch(syncsPageQuery(syncFilterOf(new URLSearchParams(search))));
@@ -86,15 +104,16 @@ export function prefetchRoute(client: QueryClient, pathname: string, search = ''
   } else if (pathname === '/connections') {
     prefetch(connectionsPageQuery());
   } else if ((m = /^\/review\/([^/]+)$/.exec(pathname))) {
-    prefetch(syncQuery(m[1]!));
+    syncAndMeeting(m[1]!);
   } else if ((m = /^\/syncs\/([^/]+)$/.exec(pathname))) {
-    prefetch(syncQuery(m[1]!));
+    syncAndMeeting(m[1]!);
     prefetch(connectionListQuery);
     prefetch(providersQuery);
   } else if ((m = /^\/connections\/([^/]+)\/mapping$/.exec(pathname))) {
     prefetch(connectionQuery(m[1]!));
     prefetch(mappingQuery(m[1]!));
     prefetch(mappingVersionsQuery(m[1]!));
+    prefetch(savedSamplePreviewQuery(m[1]!));
   } else if (pathname === '/' || pathname === '') {
     prefetch(overviewQuery);
     prefetch(jobsQuery);
@@ -116,13 +135,12 @@ export function useProviders() {
   return useQuery(providersQuery);
 }
 
+export const eventQuery = (id: string) =>
+  queryOptions({ queryKey: ['event', id], queryFn: () => unwrap(api.GET('/admin/events/{id}', { params: { path: { id } } })) });
+
 /** The meeting as its webhook told it (name, time, who). */
 export function useMeeting(eventId: string | undefined) {
-  const event = useQuery({
-    queryKey: ['event', eventId],
-    enabled: !!eventId,
-    queryFn: () => unwrap(api.GET('/admin/events/{id}', { params: { path: { id: eventId! } } })),
-  });
+  const event = useQuery({ ...eventQuery(eventId ?? ''), enabled: !!eventId });
   const payload = event.data?.payload as { data?: { meeting?: Record<string, unknown> } } | null | undefined;
   return { event, meeting: payload?.data?.meeting ?? null };
 }

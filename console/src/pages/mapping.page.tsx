@@ -6,7 +6,7 @@ import sample from '../../../test/fixtures/meeting-completed.sample.json';
 import { api, ApiFailure, unwrap } from '../api/client';
 import { diffLines } from '../diff';
 import { NoteView } from '../note-view';
-import { connectionQuery, mappingQuery, mappingVersionQuery, mappingVersionsQuery } from '../queries';
+import { connectionQuery, mappingQuery, mappingVersionQuery, mappingVersionsQuery, savedSamplePreviewQuery } from '../queries';
 import { DataTable, ErrorMessage, Loading, Notice, Pager, ReadOnlyNotice, StatusMessage, WriteButton, useCursorPager, when } from '../ui';
 
 /** Waits for typing to pause before asking for a preview. */
@@ -60,23 +60,34 @@ export default function MappingPage() {
       parseError = (err as Error).message;
     }
   }
-  const preview = useQuery({
-    queryKey: ['preview', id, settled],
-    enabled: settled.text !== null && parseError === null && (settled.source === 'sample' || settled.eventId.length > 0),
-    retry: false,
-    queryFn: () =>
-      unwrap(
-        api.POST('/admin/connections/{id}/preview', {
-          params: { path: { id: id! } },
-          body: settled.source === 'sample' ? { payload: sample as unknown, mapping: draft } : { eventId: settled.eventId, mapping: draft },
-        }),
-      ),
-  });
+  // Until the editor differs from the mapping in force, the preview is of the saved mapping and needs no draft:
+  // it is asked for with the page's other data, not after the mapping has arrived.
+  const saved = current.data ? pretty(current.data.mapping) : null;
+  const usesSaved = settled.text === null || settled.text === saved;
+  const preview = useQuery(
+    usesSaved && settled.source === 'sample'
+      ? savedSamplePreviewQuery(id!)
+      : {
+          queryKey: ['preview', id, usesSaved ? 'saved' : 'draft', settled],
+          enabled: (usesSaved || parseError === null) && (settled.source === 'sample' || settled.eventId.length > 0),
+          retry: false,
+          queryFn: () => {
+            const mapping = usesSaved ? {} : { mapping: draft };
+            return unwrap(
+              api.POST('/admin/connections/{id}/preview', {
+                params: { path: { id: id! } },
+                body: settled.source === 'sample' ? { payload: sample as unknown, ...mapping } : { eventId: settled.eventId, ...mapping },
+              }),
+            );
+          },
+        },
+  );
   const save = useMutation({
     mutationFn: () => unwrap(api.PUT('/admin/connections/{id}/mapping', { params: { path: { id: id! } }, body: JSON.parse(text ?? '{}') })),
-    onSuccess: (saved) => {
-      client.setQueryData(['mapping', id], saved);
+    onSuccess: (version) => {
+      client.setQueryData(['mapping', id], version);
       void client.invalidateQueries({ queryKey: ['mapping-versions', id] });
+      void client.invalidateQueries({ queryKey: ['preview', id, 'saved'] });
     },
   });
   const failure = (save.error ?? preview.error) instanceof ApiFailure ? ((save.error ?? preview.error) as ApiFailure) : null;
