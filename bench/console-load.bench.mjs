@@ -170,7 +170,7 @@ async function main() {
     await browser?.close();
     await service.stop();
   }
-  const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
+  const kb = (n) => `${(n / 1000).toFixed(1)} kB`; // as vite build prints them
   log('bundle (raw / gzip)');
   log(`  entry ${sizes.entry.file}: ${kb(sizes.entry.bytes)} / ${kb(sizes.entry.gzip)}`);
   log(`  styles ${sizes.css.file}: ${kb(sizes.css.bytes)} / ${kb(sizes.css.gzip)}`);
