@@ -41,3 +41,28 @@ export function diffLines(before: string, after: string): DiffLine[] {
   while (j < b.length) out.push({ kind: 'added', text: b[j++]! });
   return out;
 }
+
+export type DiffRow = DiffLine | { kind: 'skipped'; count: number };
+
+/** The comparison as shown: runs of shared lines longer than twice `context` fold to their ends and a count. */
+export function foldUnchanged(lines: DiffLine[], context = 3): DiffRow[] {
+  const rows: DiffRow[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    if (lines[i]!.kind !== 'same') {
+      rows.push(lines[i++]!);
+      continue;
+    }
+    let end = i;
+    while (end < lines.length && lines[end]!.kind === 'same') end++;
+    const run = lines.slice(i, end);
+    // The first run has no change above it, the last none below: only the side next to a change is kept.
+    const head = i === 0 ? 0 : context;
+    const tail = end === lines.length ? 0 : context;
+    if (run.length > head + tail + 1) {
+      rows.push(...run.slice(0, head), { kind: 'skipped', count: run.length - head - tail }, ...run.slice(run.length - tail));
+    } else rows.push(...run);
+    i = end;
+  }
+  return rows;
+}

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import sample from '../../../test/fixtures/meeting-completed.sample.json';
 import { api, ApiFailure, unwrap } from '../api/client';
-import { diffLines } from '../diff';
+import { diffLines, foldUnchanged } from '../diff';
 import { NoteView } from '../note-view';
 import { connectionQuery, mappingQuery, mappingVersionQuery, mappingVersionsQuery, savedSamplePreviewQuery } from '../queries';
 import { DataTable, ErrorMessage, Loading, Notice, Pager, ReadOnlyNotice, StatusMessage, WriteButton, useCursorPager, when } from '../ui';
@@ -305,12 +305,18 @@ function OpenedVersion({
             {changed === 0 ? `The editor holds version ${version} unchanged.` : `${changed} line(s) differ: − only in version ${version}, + only in the editor.`}
           </Text>
           <pre className="diff" aria-label={`Version ${version} compared with the editor`} tabIndex={0} data-testid="version-diff">
-            {lines.map((l, i) => (
-              <div key={i} className={`diff-${l.kind}`}>
-                {l.kind === 'removed' ? '− ' : l.kind === 'added' ? '+ ' : '  '}
-                {l.text}
-              </div>
-            ))}
+            {foldUnchanged(lines).map((l, i) =>
+              l.kind === 'skipped' ? (
+                <div key={i} className="diff-skipped">
+                  {`  ⋯ ${l.count} unchanged line${l.count === 1 ? '' : 's'}`}
+                </div>
+              ) : (
+                <div key={i} className={`diff-${l.kind}`} data-kind={l.kind}>
+                  {l.kind === 'removed' ? '− ' : l.kind === 'added' ? '+ ' : '  '}
+                  {l.text}
+                </div>
+              ),
+            )}
           </pre>
           <Text size="xs" c="dimmed">
             Loading a version puts it in the editor; saving makes it the newest version (the history keeps every one).
