@@ -1,3 +1,4 @@
+import { Checkbox, Fieldset, NativeSelect, Stack, Textarea, TextInput } from '@mantine/core';
 import { useId } from 'react';
 
 /** The subset of JSON Schema zod's toJSONSchema writes for connection contracts. */
@@ -80,58 +81,48 @@ export function SchemaFields({
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) return null;
   return (
-    <fieldset>
-      <legend>{legend}</legend>
-      {properties.map(([key, property]) => {
-        const id = `${base}-${key}`;
-        const kind = kindOf(property);
-        const error = errors[key];
-        const described = [property.description ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-        const common = { id, name: key, 'aria-invalid': error ? true : undefined, 'aria-describedby': described, required: required.has(key) && kind !== 'boolean' };
-        const value = values[key];
-        const label = `${key}${required.has(key) ? ' (required)' : ''}`;
-        const variant = property.anyOf?.find((s) => s.type !== 'null') ?? property;
-        return (
-          <div key={key}>
-            {kind === 'boolean' ? (
-              <label htmlFor={id}>
-                <input type="checkbox" {...common} checked={value === true} onChange={(e) => onChange({ ...values, [key]: e.target.checked })} /> {label}
-              </label>
-            ) : (
-              <>
-                <label htmlFor={id}>{label}</label>
-                {kind === 'enum' ? (
-                  <select {...common} value={String(value ?? '')} onChange={(e) => onChange({ ...values, [key]: e.target.value })}>
-                    <option value="">{required.has(key) ? 'choose…' : 'default'}</option>
-                    {variant.enum!.map((v) => (
-                      <option key={String(v)} value={String(v)}>
-                        {String(v)}
-                      </option>
-                    ))}
-                  </select>
-                ) : kind === 'json' ? (
-                  <textarea {...common} className="code" style={{ minHeight: '6rem' }} placeholder="JSON" value={String(value ?? '')} onChange={(e) => onChange({ ...values, [key]: e.target.value })} />
-                ) : (
-                  <input
-                    {...common}
-                    type={kind === 'number' ? 'number' : secret ? 'password' : variant.format === 'uri' ? 'url' : 'text'}
-                    autoComplete="off"
-                    placeholder={variant.default !== undefined ? `default ${String(variant.default)}` : undefined}
-                    value={String(value ?? '')}
-                    onChange={(e) => onChange({ ...values, [key]: e.target.value })}
-                  />
-                )}
-              </>
-            )}
-            {property.description && <small id={`${id}-help`}>{property.description}</small>}
-            {error && (
-              <small id={`${id}-error`} className="field-error">
-                {error}
-              </small>
-            )}
-          </div>
-        );
-      })}
-    </fieldset>
+    <Fieldset legend={legend}>
+      <Stack gap="sm">
+        {properties.map(([key, property]) => {
+          const id = `${base}-${key}`;
+          const kind = kindOf(property);
+          const error = errors[key];
+          const label = `${key}${required.has(key) ? ' (required)' : ''}`;
+          const variant = property.anyOf?.find((s) => s.type !== 'null') ?? property;
+          const value = values[key];
+          const set = (v: string | boolean) => onChange({ ...values, [key]: v });
+          // Mantine ties the label, the description and the error to the control (aria-describedby, aria-invalid).
+          const common = { id, name: key, label, description: property.description, error, required: required.has(key) && kind !== 'boolean' };
+          if (kind === 'boolean') return <Checkbox key={key} {...common} checked={value === true} onChange={(e) => set(e.currentTarget.checked)} />;
+          // The label says "(required)" in words; Mantine's asterisk would repeat it.
+          const input = { ...common, withAsterisk: false };
+          if (kind === 'enum') {
+            return (
+              <NativeSelect
+                key={key}
+                {...input}
+                value={String(value ?? '')}
+                onChange={(e) => set(e.currentTarget.value)}
+                data={[{ value: '', label: required.has(key) ? 'choose…' : 'default' }, ...variant.enum!.map((v) => ({ value: String(v), label: String(v) }))]}
+              />
+            );
+          }
+          if (kind === 'json') {
+            return <Textarea key={key} {...input} className="code" rows={4} placeholder="JSON" value={String(value ?? '')} onChange={(e) => set(e.currentTarget.value)} />;
+          }
+          return (
+            <TextInput
+              key={key}
+              {...input}
+              type={kind === 'number' ? 'number' : secret ? 'password' : variant.format === 'uri' ? 'url' : 'text'}
+              autoComplete="off"
+              placeholder={variant.default !== undefined ? `default ${String(variant.default)}` : undefined}
+              value={String(value ?? '')}
+              onChange={(e) => set(e.currentTarget.value)}
+            />
+          );
+        })}
+      </Stack>
+    </Fieldset>
   );
 }

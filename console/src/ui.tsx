@@ -1,13 +1,13 @@
-import { useEffect, useRef, useState, type ButtonHTMLAttributes, type ReactNode } from 'react';
+import { Alert, Badge, Button, Group, Modal, Pagination, Table, Text, type ButtonProps } from '@mantine/core';
+import { useState, type ComponentPropsWithoutRef, type ReactNode } from 'react';
 import { ApiFailure } from './api/client';
-import { useWriteBlock } from './auth';
+import { useReadOnlyReason, useWriteBlock } from './auth';
 
 export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const failure = error instanceof ApiFailure ? error : null;
   return (
-    <div role="alert" className="error">
-      <strong>{failure ? `${failure.code}: ` : ''}</strong>
+    <Alert role="alert" color="red" variant="light" my="sm" title={failure ? failure.code : 'Error'}>
       {error instanceof Error ? error.message : String(error)}
       {failure && failure.problems.length > 0 && (
         <ul>
@@ -18,79 +18,105 @@ export function ErrorMessage({ error }: { error: unknown }) {
           ))}
         </ul>
       )}
-    </div>
+    </Alert>
   );
 }
 
-export function Loading({ what }: { what: string }) {
-  return <p aria-busy="true">Loading {what}…</p>;
+/** A persistent remark (not an interruption): a note for assistive technology, not an alert. */
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <Alert role="note" color="yellow" variant="light" my="sm">
+      {children}
+    </Alert>
+  );
 }
 
+/** Something that happened after an action ("Saved", "Queued again"): announced politely. */
+export function StatusMessage({ children, label }: { children: ReactNode; label?: string }) {
+  return (
+    <Alert role="status" aria-label={label} color="green" variant="light" my="sm">
+      {children}
+    </Alert>
+  );
+}
+
+export { Loading } from './loading';
+
+type WriteButtonProps = ButtonProps & Omit<ComponentPropsWithoutRef<'button'>, keyof ButtonProps>;
+
 /** A button that changes something: disabled, with the reason, for a read-only token. */
-export function WriteButton(props: ButtonHTMLAttributes<HTMLButtonElement>) {
+export function WriteButton(props: WriteButtonProps) {
   const block = useWriteBlock();
-  return <button type="button" {...props} disabled={props.disabled || block !== null} title={block ?? props.title} />;
+  return <Button type="button" {...props} disabled={props.disabled || block !== null} title={block ?? props.title} />;
 }
 
 export function ReadOnlyNotice() {
-  const block = useWriteBlock();
-  return block ? (
-    <p className="notice" role="note">
-      {block}
-    </p>
-  ) : null;
+  const block = useReadOnlyReason();
+  return block ? <Notice>{block}</Notice> : null;
 }
 
-/** Asks before an action that cannot be undone; the dialog is modal and keeps the focus. */
+/** Asks before an action that cannot be undone; the dialog is modal, keeps the focus and is named by its title. */
 export function ConfirmButton({
   label,
   question,
   confirmLabel,
   onConfirm,
-  className,
+  color,
+  variant,
 }: {
   label: string;
   question: ReactNode;
   confirmLabel: string;
   onConfirm: () => void;
-  className?: string;
+  color?: string;
+  variant?: string;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [open, setOpen] = useState(false);
-  useEffect(() => {
-    if (open) dialog.current?.showModal();
-    else dialog.current?.close();
-  }, [open]);
   return (
     <>
-      <WriteButton className={className} onClick={() => setOpen(true)}>
+      <WriteButton color={color} variant={variant} onClick={() => setOpen(true)}>
         {label}
       </WriteButton>
-      <dialog ref={dialog} onClose={() => setOpen(false)} aria-label={confirmLabel}>
-        <article>
-          <p>{question}</p>
-          <footer>
-            <button type="button" className="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </button>{' '}
-            <button
-              type="button"
-              onClick={() => {
-                setOpen(false);
-                onConfirm();
-              }}
-            >
-              {confirmLabel}
-            </button>
-          </footer>
-        </article>
-      </dialog>
+      <Modal opened={open} onClose={() => setOpen(false)} title={confirmLabel} centered closeButtonProps={{ 'aria-label': 'Cancel' }}>
+        <Text mb="md">{question}</Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setOpen(false)}>
+            Cancel
+          </Button>
+          <Button
+            data-autofocus
+            onClick={() => {
+              setOpen(false);
+              onConfirm();
+            }}
+          >
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Modal>
     </>
   );
 }
 
+const STATUS_COLORS: Record<string, string> = {
+  synced: 'green',
+  failed: 'red',
+  needs_review: 'orange',
+  unmatched: 'grape',
+  pending: 'blue',
+  processing: 'cyan',
+  skipped: 'gray',
+  enabled: 'green',
+  disabled: 'gray',
+};
+
+/** A sync's (or a connection's) state: the colour is a dot, the text keeps the page's contrast. `data-status` lets a test wait for a state without reading colours. */
 export function StatusBadge({ status }: { status: string }) {
-  return <mark className={`status status-${status}`}>{status.replace('_', ' ')}</mark>;
+  return (
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="dot" data-status={status} data-testid="status-badge" style={{ verticalAlign: 'middle' }}>
+      {status.replace('_', ' ')}
+    </Badge>
+  );
 }
 
 /**
@@ -113,17 +139,36 @@ export function useCursorPager(resetKey: string) {
   };
 }
 
+/** Previous and next through cursors: the total is unknown, so the pager only knows whether one more page exists. */
 export function Pager({ pager, nextCursor, label }: { pager: ReturnType<typeof useCursorPager>; nextCursor: string | null | undefined; label: string }) {
+  const total = pager.page + (nextCursor ? 1 : 0);
   return (
-    <nav aria-label={`${label} pages`} className="pager">
-      <button type="button" className="secondary" disabled={pager.page === 1} onClick={pager.previous}>
-        Previous page
-      </button>
-      <span>Page {pager.page}</span>
-      <button type="button" className="secondary" disabled={!nextCursor} onClick={() => nextCursor && pager.next(nextCursor)}>
-        Next page
-      </button>
+    <nav aria-label={`${label} pages`}>
+      <Pagination.Root
+        total={total}
+        value={pager.page}
+        onChange={(p) => (p > pager.page ? nextCursor && pager.next(nextCursor) : pager.previous())}
+        my="md"
+      >
+        <Group gap="sm">
+          <Pagination.Previous aria-label="Previous page" />
+          <Text size="sm">Page {pager.page}</Text>
+          <Pagination.Next aria-label="Next page" />
+        </Group>
+      </Pagination.Root>
     </nav>
+  );
+}
+
+/** A table that scrolls sideways on its own when it is wider than the page, reachable from the keyboard. */
+export function DataTable({ label, children, caption }: { label: string; children: ReactNode; caption?: string }) {
+  return (
+    <div style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={label}>
+      <Table striped highlightOnHover verticalSpacing="xs">
+        {caption && <Table.Caption>{caption}</Table.Caption>}
+        {children}
+      </Table>
+    </div>
   );
 }
 

@@ -72,6 +72,27 @@ export const mappingViewSchema = z.object({
   warnings: z.array(problem).optional().describe('Settings that are valid but probably not what was meant'),
 });
 
+export const listMappingVersionsQuery = z.object({ limit, cursor });
+
+/** A stored version's number in a path: a positive 32-bit integer (the column's range). */
+export const mappingVersionParam = z.object({
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,9}$/, 'expected a version number (1 or more)')
+    .transform(Number)
+    .refine((n) => n <= 2_147_483_647, 'expected a version number (1 or more)'),
+});
+
+const mappingVersionEntrySchema = z.object({
+  version: z.number().int().describe('1 for the first saved version; the built-in default (0) is not stored'),
+  createdAt: z.string(),
+  createdBy: z.string().nullable().describe('The admin token\'s actor that saved it'),
+});
+
+export const mappingVersionPageSchema = pageOf(mappingVersionEntrySchema);
+
+export const mappingVersionSchema = mappingVersionEntrySchema.extend({ mapping: fieldMappingSchema });
+
 // ---------------------------------------------------------------------------------------------------------------
 // Preview
 

@@ -1,10 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { badRequest } from '../common/api-error';
 import { parseWith } from '../common/http/zod-body';
 import { fieldMappingSchema } from '../mapping/field-mapping.schema';
 import {
   connectionTestResponseSchema,
+  listMappingVersionsQuery,
+  mappingVersionPageSchema,
+  mappingVersionParam,
+  mappingVersionSchema,
   mappingViewSchema,
   previewRequestSchema,
   previewResponseSchema,
@@ -14,7 +18,7 @@ import { AdminAuthGuard, AdminRequest, ReadOnlyAllowed } from '../common/http/ad
 import { ConnectionPreviewService } from './connection-preview.service';
 import { ConnectionTestService } from './connection-test.service';
 import { MappingAdminService } from './mapping-admin.service';
-import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodResponse } from '../common/http/openapi.decorators';
+import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/http/openapi.decorators';
 
 /** A connection's field mapping, previews of its notes, and its credential check. */
 @ApiTags('admin: connections')
@@ -34,6 +38,26 @@ export class ConnectionAdminController {
   @ApiErrors(404)
   getMapping(@Param('id') id: string) {
     return this.mappings.get(id);
+  }
+
+  @Get(':id/mapping/versions')
+  @ApiOperation({ summary: 'The saved mapping versions, newest first (version, when, by whom); follow nextCursor' })
+  @ApiAdminRoute()
+  @ApiZodQuery(listMappingVersionsQuery)
+  @ApiZodResponse(200, mappingVersionPageSchema, 'one page of versions (empty while the built-in default is in force)')
+  @ApiErrors(400, 404)
+  mappingVersions(@Param('id') id: string, @Query() query: unknown) {
+    return this.mappings.versions(id, parseWith(listMappingVersionsQuery, query, 'query'));
+  }
+
+  @Get(':id/mapping/versions/:version')
+  @ApiOperation({ summary: 'One saved mapping version with its document' })
+  @ApiParam({ name: 'version', schema: { type: 'integer', minimum: 1 }, description: 'A version number from the history' })
+  @ApiAdminRoute()
+  @ApiZodResponse(200, mappingVersionSchema, 'the version and its document')
+  @ApiErrors(400, 404)
+  mappingVersion(@Param('id') id: string, @Param('version') version: string) {
+    return this.mappings.version(id, parseWith(mappingVersionParam, { version }, 'path').version);
   }
 
   @Put(':id/mapping')

@@ -14,7 +14,7 @@ export class ApiError extends HttpException {
 }
 
 export const badRequest = (message: string, details?: unknown) => new ApiError(400, 'INVALID_REQUEST', message, details);
-export const notFound = (what: string) => new ApiError(404, 'NOT_FOUND', `${what} not found`);
+export const notFound = (what: string, details?: unknown) => new ApiError(404, 'NOT_FOUND', `${what} not found`, details);
 export const conflict = (message: string, details?: unknown) => new ApiError(409, 'CONFLICT', message, details);
 
 /** True for Postgres "data exception" errors (SQLSTATE class 22): a value it refused, not a fault of its own. */

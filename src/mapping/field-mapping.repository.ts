@@ -3,6 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BoundedCache } from '../common/bounded-cache';
 import { DEFAULT_FIELD_MAPPING, FieldMapping, parseFieldMapping } from './field-mapping.schema';
 
+/** One saved version, as the history lists it (without its document). */
+export interface MappingVersionEntry {
+  version: number;
+  createdAt: Date;
+  createdBy: string | null;
+}
+
 export interface VersionedMapping {
   /** 0 is the built-in default (the connection has none of its own). */
   version: number;
@@ -22,6 +29,28 @@ export class FieldMappingRepository {
       [connectionId],
     );
     return this.fromStored(connectionId, rows[0] ?? null);
+  }
+
+  /** Saved versions, newest first: `limit` of them below `beforeVersion` (all when it is absent). */
+  async history(connectionId: string, limit: number, beforeVersion?: string): Promise<MappingVersionEntry[]> {
+    const rows: Array<{ version: number; created_at: Date; created_by: string | null }> = await this.dataSource.query(
+      `SELECT version, created_at, created_by FROM field_mappings
+        WHERE connection_id = $1 AND ($3::bigint IS NULL OR version < $3::bigint)
+        ORDER BY version DESC LIMIT $2`,
+      [connectionId, limit, beforeVersion ?? null],
+    );
+    return rows.map((r) => ({ version: r.version, createdAt: r.created_at, createdBy: r.created_by }));
+  }
+
+  /** One saved version with its document, or null when the connection has no such version. */
+  async version(connectionId: string, version: number): Promise<(VersionedMapping & MappingVersionEntry) | null> {
+    const rows: Array<{ version: number; document: unknown; created_at: Date; created_by: string | null }> = await this.dataSource.query(
+      `SELECT version, document, created_at, created_by FROM field_mappings WHERE connection_id = $1 AND version = $2`,
+      [connectionId, version],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return { ...this.fromStored(connectionId, row), createdAt: row.created_at, createdBy: row.created_by };
   }
 
   /**

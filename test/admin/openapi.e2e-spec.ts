@@ -13,6 +13,8 @@ const ADMIN_ROUTES: Array<[string, string, boolean]> = [
   ['delete', '/admin/connections/{id}', false],
   ['get', '/admin/connections/{id}/mapping', false],
   ['put', '/admin/connections/{id}/mapping', true],
+  ['get', '/admin/connections/{id}/mapping/versions', false],
+  ['get', '/admin/connections/{id}/mapping/versions/{version}', false],
   ['post', '/admin/connections/{id}/preview', true],
   ['post', '/admin/connections/{id}/test', false],
   ['get', '/admin/syncs', false],
@@ -122,6 +124,8 @@ describe('OpenAPI document', () => {
     expect(resync.properties.statuses.items.enum).not.toContain('processing');
     const listParams = doc.paths['/admin/connections'].get.parameters!.map((p) => p.name);
     expect(listParams).toEqual(expect.arrayContaining(['limit', 'cursor', 'provider', 'accountId', 'enabled']));
+    const versionParams = doc.paths['/admin/connections/{id}/mapping/versions'].get.parameters!.map((p) => p.name);
+    expect(versionParams).toEqual(expect.arrayContaining(['limit', 'cursor']));
     const auditParams = doc.paths['/admin/audit'].get.parameters!.map((p) => p.name);
     expect(auditParams).toEqual(expect.arrayContaining(['limit', 'cursor', 'targetType', 'targetId']));
   });

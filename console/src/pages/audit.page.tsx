@@ -1,10 +1,12 @@
+import { Button, Code, SimpleGrid, Table, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
-import { ErrorMessage, Loading, Pager, useCursorPager, when } from '../ui';
+import { DataTable, ErrorMessage, Loading, Pager, useCursorPager, when } from '../ui';
 
 const FILTERS = ['action', 'targetType', 'targetId', 'actor'] as const;
+const LABELS: Record<(typeof FILTERS)[number], string> = { action: 'Action', targetType: 'Target type', targetId: 'Target id', actor: 'Actor' };
 
 export default function AuditPage() {
   const [params, setParams] = useSearchParams();
@@ -18,7 +20,9 @@ export default function AuditPage() {
   });
   return (
     <>
-      <h1>Audit log</h1>
+      <Title order={1} mb="md">
+        Audit log
+      </Title>
       <form
         aria-label="Filter the audit log"
         onSubmit={(e) => {
@@ -28,52 +32,47 @@ export default function AuditPage() {
           setParams(next);
         }}
       >
-        <div className="grid">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
           {FILTERS.map((k) => (
-            <label key={k}>
-              {k === 'targetType' ? 'Target type' : k === 'targetId' ? 'Target id' : k === 'action' ? 'Action' : 'Actor'}
-              <input value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} />
-            </label>
+            <TextInput key={k} label={LABELS[k]} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.currentTarget.value })} />
           ))}
-        </div>
-        <button type="submit" style={{ width: 'auto' }}>
+        </SimpleGrid>
+        <Button type="submit" mt="md">
           Apply filters
-        </button>
+        </Button>
       </form>
       {list.error && <ErrorMessage error={list.error} />}
       {list.isPending ? (
         <Loading what="the audit log" />
       ) : (
-        <div className="overflow-auto" tabIndex={0} role="region" aria-label="Audit entries table">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Target</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data?.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{when(e.at)}</td>
-                  <td>{e.actor}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    {e.targetType} <code>{e.targetId ?? ''}</code>
-                  </td>
-                  <td>
-                    <code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.detail)}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Audit entries table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">When</Table.Th>
+              <Table.Th scope="col">Who</Table.Th>
+              <Table.Th scope="col">Action</Table.Th>
+              <Table.Th scope="col">Target</Table.Th>
+              <Table.Th scope="col">Detail</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.data?.items.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>{when(e.at)}</Table.Td>
+                <Table.Td>{e.actor}</Table.Td>
+                <Table.Td>
+                  <Code>{e.action}</Code>
+                </Table.Td>
+                <Table.Td>
+                  {e.targetType} <Code>{e.targetId ?? ''}</Code>
+                </Table.Td>
+                <Table.Td>
+                  <Code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(e.detail)}</Code>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </DataTable>
       )}
       <Pager pager={pager} nextCursor={list.data?.nextCursor} label="Audit log" />
     </>

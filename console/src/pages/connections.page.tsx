@@ -1,31 +1,34 @@
+import { Button, Card, Code, Group, List, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiFailure, unwrap } from '../api/client';
 import { useAuth } from '../auth';
 import { SchemaFields, valuesToDocument, type FormValues, type JsonSchema } from '../schema-form';
-import { ConfirmButton, ErrorMessage, Loading, Pager, ReadOnlyNotice, WriteButton, useCursorPager, when } from '../ui';
-import { useProviders } from './sync.page';
+import { connectionsPageQuery, useProviders } from '../queries';
+import { ConfirmButton, ErrorMessage, Loading, Pager, ReadOnlyNotice, StatusBadge, StatusMessage, WriteButton, useCursorPager, when } from '../ui';
 
 export default function ConnectionsPage() {
   const pager = useCursorPager('connections');
   const { readOnly } = useAuth();
-  const list = useQuery({
-    queryKey: ['connections', pager.cursor],
-    queryFn: () => unwrap(api.GET('/admin/connections', { params: { query: { limit: 25, cursor: pager.cursor } } })),
-    placeholderData: keepPreviousData,
-  });
+  const list = useQuery({ ...connectionsPageQuery(pager.cursor), placeholderData: keepPreviousData });
   return (
     <>
-      <h1>Connections</h1>
+      <Title order={1} mb="md">
+        Connections
+      </Title>
       <ReadOnlyNotice />
       {list.error && <ErrorMessage error={list.error} />}
       {list.isPending ? (
         <Loading what="connections" />
       ) : list.data?.items.length === 0 ? (
-        <p>No connection yet.</p>
+        <Text>No connection yet.</Text>
       ) : (
-        list.data?.items.map((c) => <ConnectionCard key={c.id} connection={c} />)
+        <Stack>
+          {list.data?.items.map((c) => (
+            <ConnectionCard key={c.id} connection={c} />
+          ))}
+        </Stack>
       )}
       <Pager pager={pager} nextCursor={list.data?.nextCursor} label="Connections" />
       {!readOnly && <CreateConnection />}
@@ -46,69 +49,74 @@ function ConnectionCard({ connection: c }: { connection: Connection }) {
   });
   const remove = useMutation({ mutationFn: () => unwrap(api.DELETE('/admin/connections/{id}', { params: { path: { id: c.id } } })), onSuccess: invalidate });
   return (
-    <article aria-labelledby={`conn-${c.id}`}>
-      <header>
-        <h2 id={`conn-${c.id}`} style={{ marginBottom: 0 }}>
-          {c.name} <small>({c.provider})</small> {c.enabled ? <mark className="status status-synced">enabled</mark> : <mark className="status">disabled</mark>}
-        </h2>
-      </header>
-      <p>
-        Account <code>{c.accountId}</code>
+    <Card withBorder component="article" aria-labelledby={`conn-${c.id}`}>
+      <Group gap="xs" mb="xs">
+        <Title order={2} size="h3" id={`conn-${c.id}`}>
+          {c.name}{' '}
+          <Text span c="dimmed" fz="sm">
+            ({c.provider})
+          </Text>
+        </Title>
+        <StatusBadge status={c.enabled ? 'enabled' : 'disabled'} />
+      </Group>
+      <Text size="sm">
+        Account <Code>{c.accountId}</Code>
         {c.teamId && (
           <>
-            , team <code>{c.teamId}</code>
+            , team <Code>{c.teamId}</Code>
           </>
         )}
-        {' · '}credentials {c.hasCredentials ? 'set' : 'none'} · created {when(c.createdAt)} · id <code>{c.id}</code>
-      </p>
+        {' · '}credentials {c.hasCredentials ? 'set' : 'none'} · created {when(c.createdAt)} · id <Code>{c.id}</Code>
+      </Text>
       {c.directory && (
-        <p>
+        <Text size="sm">
           Directory: {c.directory.candidates} candidates
           {c.directory.running
             ? ` · refreshing (${c.directory.pages} pages read)`
             : c.directory.complete
               ? ` · complete, last full refresh ${c.directory.lastFullRefreshAt ? when(c.directory.lastFullRefreshAt) : 'never'}`
               : ' · full refresh pending'}
-        </p>
+        </Text>
       )}
-      <div className="actions">
-        <WriteButton onClick={() => test.mutate()} aria-busy={test.isPending}>
+      <Group gap="xs" mt="sm">
+        <WriteButton onClick={() => test.mutate()} loading={test.isPending}>
           Test {c.name}
         </WriteButton>
-        <WriteButton className="secondary" onClick={() => toggle.mutate()}>
+        <WriteButton variant="light" onClick={() => toggle.mutate()}>
           {c.enabled ? `Disable ${c.name}` : `Enable ${c.name}`}
         </WriteButton>
-        <Link role="button" className="secondary outline" to={`/connections/${c.id}/mapping`}>
+        <Button component={Link} variant="default" to={`/connections/${c.id}/mapping`}>
           Field mapping of {c.name}
-        </Link>
-        <Link role="button" className="secondary outline" to={`/syncs?connectionId=${c.id}`}>
+        </Button>
+        <Button component={Link} variant="default" to={`/syncs?connectionId=${c.id}`}>
           Syncs of {c.name}
-        </Link>
+        </Button>
         <ConfirmButton
-          className="contrast outline"
+          color="red.9"
+          variant="outline"
           label={`Delete ${c.name}`}
           question={`Delete ${c.name}? Its syncs stay in the history; no new meeting will be routed to it.`}
           confirmLabel={`Yes, delete ${c.name}`}
           onConfirm={() => remove.mutate()}
         />
-      </div>
+      </Group>
       <ErrorMessage error={test.error ?? toggle.error ?? remove.error} />
       {test.data && (
-        <section aria-label={`Test result of ${c.name}`} role="status">
-          <p>
-            <strong>{test.data.ok ? 'Every required check passed.' : 'The test failed.'}</strong>
+        <StatusMessage label={`Test result of ${c.name}`}>
+          <Text fw={700}>
+            {test.data.ok ? 'Every required check passed.' : 'The test failed.'}
             {test.data.rearmed > 0 && ` ${test.data.rearmed} failed sync(s) re-armed.`}
-          </p>
-          <ul>
+          </Text>
+          <List size="sm">
             {test.data.checks.map((check) => (
-              <li key={check.check}>
+              <List.Item key={check.check}>
                 {check.ok ? '✔' : '✘'} <strong>{check.check}</strong> ({check.severity ?? 'required'}): {check.detail}
-              </li>
+              </List.Item>
             ))}
-          </ul>
-        </section>
+          </List>
+        </StatusMessage>
       )}
-    </article>
+    </Card>
   );
 }
 
@@ -159,68 +167,67 @@ function CreateConnection() {
   };
   return (
     <section aria-labelledby="create-h">
-      <h2 id="create-h">Connect an organisation</h2>
+      <Title order={2} id="create-h" size="h3" mt="xl" mb="sm">
+        Connect an organisation
+      </Title>
       <form onSubmit={submit}>
-        <label>
-          Provider
-          <select required value={provider} onChange={(e) => setProvider(e.target.value)}>
-            <option value="">choose…</option>
-            {providers.data?.items.map((p) => (
-              <option key={p.provider} value={p.provider}>
-                {p.provider}
-              </option>
-            ))}
-          </select>
-        </label>
-        {chosen && (
-          <p>
-            Searches by {chosen.capabilities.search.join(', ') || 'nothing'}; {chosen.capabilities.privateNotes ? 'private notes' : 'no private notes'};{' '}
-            {chosen.capabilities.richText ? 'HTML notes' : 'plain-text notes'}
-            {chosen.vendorDomains.length > 0 && <>; credentials go to {chosen.vendorDomains.join(', ')} only</>}.
-          </p>
-        )}
-        <div className="grid">
-          <label>
-            Name (required)
-            <input required value={basics.name} onChange={(e) => setBasics({ ...basics, name: e.target.value })} />
-          </label>
-          <label>
-            Account id (required)
-            <input required value={basics.accountId} onChange={(e) => setBasics({ ...basics, accountId: e.target.value })} />
-          </label>
-          <label>
-            Team id
-            <input value={basics.teamId} onChange={(e) => setBasics({ ...basics, teamId: e.target.value })} />
-          </label>
-        </div>
-        {chosen && (
-          <>
-            <SchemaFields
-              legend="Credentials"
-              secret
-              schema={chosen.credentialsSchema as JsonSchema}
-              values={credentials}
-              onChange={setCredentials}
-              errors={{ ...errorsUnder(create.error, 'credentials'), ...local.credentials }}
+        <Stack maw={720}>
+          <NativeSelect
+            label="Provider"
+            required
+            value={provider}
+            onChange={(e) => setProvider(e.currentTarget.value)}
+            data={[{ value: '', label: 'choose…' }, ...(providers.data?.items.map((p) => ({ value: p.provider, label: p.provider })) ?? [])]}
+          />
+          {chosen && (
+            <Text size="sm">
+              Searches by {chosen.capabilities.search.join(', ') || 'nothing'}; {chosen.capabilities.privateNotes ? 'private notes' : 'no private notes'};{' '}
+              {chosen.capabilities.richText ? 'HTML notes' : 'plain-text notes'}
+              {chosen.vendorDomains.length > 0 && <>; credentials go to {chosen.vendorDomains.join(', ')} only</>}.
+            </Text>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <TextInput label="Name (required)" required withAsterisk={false} value={basics.name} onChange={(e) => setBasics({ ...basics, name: e.currentTarget.value })} />
+            <TextInput
+              label="Account id (required)"
+              required
+              withAsterisk={false}
+              value={basics.accountId}
+              onChange={(e) => setBasics({ ...basics, accountId: e.currentTarget.value })}
             />
-            <SchemaFields
-              legend="Settings"
-              schema={chosen.settingsSchema as JsonSchema}
-              values={settings}
-              onChange={setSettings}
-              errors={{ ...errorsUnder(create.error, 'settings'), ...local.settings }}
-            />
-          </>
-        )}
-        <ErrorMessage error={create.error} />
-        {create.data && (
-          <p role="status">
-            Connected {create.data.name} (<code>{create.data.id}</code>). Test it above.
-          </p>
-        )}
-        <button type="submit" disabled={!chosen || create.isPending} aria-busy={create.isPending}>
-          Create connection
-        </button>
+            <TextInput label="Team id" value={basics.teamId} onChange={(e) => setBasics({ ...basics, teamId: e.currentTarget.value })} />
+          </SimpleGrid>
+          {chosen && (
+            <>
+              <SchemaFields
+                legend="Credentials"
+                secret
+                schema={chosen.credentialsSchema as JsonSchema}
+                values={credentials}
+                onChange={setCredentials}
+                errors={{ ...errorsUnder(create.error, 'credentials'), ...local.credentials }}
+              />
+              <SchemaFields
+                legend="Settings"
+                schema={chosen.settingsSchema as JsonSchema}
+                values={settings}
+                onChange={setSettings}
+                errors={{ ...errorsUnder(create.error, 'settings'), ...local.settings }}
+              />
+            </>
+          )}
+          <ErrorMessage error={create.error} />
+          {create.data && (
+            <StatusMessage>
+              Connected {create.data.name} (<Code>{create.data.id}</Code>). Test it above.
+            </StatusMessage>
+          )}
+          <Group>
+            <Button type="submit" disabled={!chosen} loading={create.isPending}>
+              Create connection
+            </Button>
+          </Group>
+        </Stack>
       </form>
     </section>
   );

@@ -1,10 +1,12 @@
+import { Anchor, Button, Card, Code, Group, List, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { api, getSync, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { EvidenceList, type EvidenceItem } from '../note-view';
-import { ConfirmButton, ErrorMessage, Loading, Pager, ReadOnlyNotice, StatusBadge, shortId, useCursorPager, when } from '../ui';
-import { MeetingFacts, useMeeting } from './sync.page';
+import { reviewPageQuery, syncQuery, useMeeting } from '../queries';
+import { ConfirmButton, DataTable, ErrorMessage, Loading, Pager, ReadOnlyNotice, StatusBadge, shortId, useCursorPager, when } from '../ui';
+import { MeetingFacts } from './sync.page';
 
 interface Alternative {
   candidateId: string;
@@ -17,7 +19,9 @@ export default function ReviewPage() {
   const { id } = useParams();
   return (
     <>
-      <h1>Review queue</h1>
+      <Title order={1} mb="md">
+        Review queue
+      </Title>
       <ReadOnlyNotice />
       {id ? <ReviewItem id={id} /> : <ReviewList />}
     </>
@@ -26,44 +30,42 @@ export default function ReviewPage() {
 
 function ReviewList() {
   const pager = useCursorPager('review');
-  const list = useQuery({
-    queryKey: ['syncs', 'review', pager.cursor],
-    queryFn: () => unwrap(api.GET('/admin/syncs', { params: { query: { status: 'needs_review', limit: 25, cursor: pager.cursor } } })),
-    placeholderData: keepPreviousData,
-    refetchInterval: 10_000,
-  });
-  if (list.isPending) return <Loading what="the review queue" />;
-  if (list.error) return <ErrorMessage error={list.error} />;
+  const list = useQuery({ ...reviewPageQuery(pager.cursor), placeholderData: keepPreviousData, refetchInterval: 10_000 });
   return (
     <>
-      <p>Meetings Debrief could not attribute beyond doubt. Open one to compare its evidence with each candidate.</p>
-      {list.data.items.length === 0 ? (
-        <p>Nothing waits for review.</p>
+      <Text mb="sm">Meetings Debrief could not attribute beyond doubt. Open one to compare its evidence with each candidate.</Text>
+      {list.error && <ErrorMessage error={list.error} />}
+      {list.isPending ? (
+        <Loading what="the review queue" />
+      ) : list.data?.items.length === 0 ? (
+        <Text>Nothing waits for review.</Text>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Sync</th>
-              <th scope="col">Event</th>
-              <th scope="col">Arrived</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((s) => (
-              <tr key={s.id}>
-                <td>
-                  <Link to={`/review/${s.id}`}>Review {shortId(s.id)}</Link>
-                </td>
-                <td>
-                  <code>{s.eventId}</code>
-                </td>
-                <td>{when(s.createdAt)}</td>
-              </tr>
+        <DataTable label="Review queue table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Sync</Table.Th>
+              <Table.Th scope="col">Event</Table.Th>
+              <Table.Th scope="col">Arrived</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {list.data?.items.map((s) => (
+              <Table.Tr key={s.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/review/${s.id}`}>
+                    Review {shortId(s.id)}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Code>{s.eventId}</Code>
+                </Table.Td>
+                <Table.Td>{when(s.createdAt)}</Table.Td>
+              </Table.Tr>
             ))}
-          </tbody>
-        </table>
+          </Table.Tbody>
+        </DataTable>
       )}
-      <Pager pager={pager} nextCursor={list.data.nextCursor} label="Review queue" />
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} label="Review queue" />
     </>
   );
 }
@@ -71,7 +73,7 @@ function ReviewList() {
 function ReviewItem({ id }: { id: string }) {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const sync = useQuery({ queryKey: ['sync', id], queryFn: () => getSync(id) });
+  const sync = useQuery(syncQuery(id));
   const { event, meeting } = useMeeting(sync.data?.eventId);
   const match = (sync.data?.match ?? {}) as { reason?: string; evidence?: EvidenceItem[]; alternatives?: Alternative[] };
   const alternatives = match.alternatives ?? [];
@@ -102,7 +104,7 @@ function ReviewItem({ id }: { id: string }) {
       label={`Post to ${name}`}
       question={
         <>
-          Post this meeting's note on <strong>{name}</strong> (<code>{candidateId}</code>)? The note goes to the ATS at once and cannot be taken back from here.
+          Post this meeting's note on <strong>{name}</strong> (<Code>{candidateId}</Code>)? The note goes to the ATS at once and cannot be taken back from here.
         </>
       }
       confirmLabel={`Yes, post to ${name}`}
@@ -111,27 +113,42 @@ function ReviewItem({ id }: { id: string }) {
   );
   return (
     <>
-      <p>
-        <Link to="/review">← All items</Link> · Sync <Link to={`/syncs/${s.id}`}>{shortId(s.id)}</Link> <StatusBadge status={s.status} />
-      </p>
-      {match.reason && <p>{match.reason}</p>}
+      <Group gap="xs" mb="sm">
+        <Anchor component={Link} to="/review">
+          ← All items
+        </Anchor>
+        <Text>
+          · Sync{' '}
+          <Anchor component={Link} to={`/syncs/${s.id}`}>
+            {shortId(s.id)}
+          </Anchor>
+        </Text>
+        <StatusBadge status={s.status} />
+      </Group>
+      {match.reason && <Text mb="sm">{match.reason}</Text>}
       <ErrorMessage error={resolve.error} />
       <div className="side-by-side">
-        <article aria-labelledby="evidence-h">
-          <h2 id="evidence-h">The meeting</h2>
+        <Card withBorder component="article" aria-labelledby="evidence-h">
+          <Title order={2} id="evidence-h" size="h3">
+            The meeting
+          </Title>
           <MeetingFacts meeting={meeting} purged={!!event.data?.payloadPurgedAt} />
-          <h3>Evidence</h3>
+          <Title order={3} size="h4">
+            Evidence
+          </Title>
           <EvidenceList evidence={match.evidence ?? []} />
-        </article>
+        </Card>
         {alternatives.map((a) => {
           const c = byId.get(a.candidateId);
           return (
-            <article key={a.candidateId} aria-label={`Candidate ${a.displayName}`}>
-              <h2>{a.displayName}</h2>
-              <dl>
+            <Card withBorder component="article" key={a.candidateId} aria-label={`Candidate ${a.displayName}`}>
+              <Title order={2} size="h3">
+                {a.displayName}
+              </Title>
+              <dl className="facts">
                 <dt>Candidate id</dt>
                 <dd>
-                  <code>{a.candidateId}</code>
+                  <Code>{a.candidateId}</Code>
                 </dd>
                 <dt>Phones</dt>
                 <dd>{c?.phones.join(', ') || '—'}</dd>
@@ -140,10 +157,12 @@ function ReviewItem({ id }: { id: string }) {
                 <dt>Score</dt>
                 <dd>{a.score}</dd>
               </dl>
-              <h3>Why it scored</h3>
+              <Title order={3} size="h4">
+                Why it scored
+              </Title>
               <EvidenceList evidence={a.evidence} />
-              {s.status !== 'synced' && post(a.candidateId, a.displayName)}
-            </article>
+              {s.status !== 'synced' && <Group mt="md">{post(a.candidateId, a.displayName)}</Group>}
+            </Card>
           );
         })}
       </div>
@@ -152,7 +171,7 @@ function ReviewItem({ id }: { id: string }) {
   );
 }
 
-function CandidateSearch({ connectionId, post }: { connectionId: string; post: (id: string, name: string) => React.ReactNode }) {
+function CandidateSearch({ connectionId, post }: { connectionId: string; post: (id: string, name: string) => ReactNode }) {
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
   const results = useQuery({
@@ -162,7 +181,9 @@ function CandidateSearch({ connectionId, post }: { connectionId: string; post: (
   });
   return (
     <section aria-labelledby="search-h">
-      <h2 id="search-h">Someone else?</h2>
+      <Title order={2} id="search-h" size="h3" mt="xl" mb="xs">
+        Someone else?
+      </Title>
       <form
         role="search"
         onSubmit={(e) => {
@@ -170,26 +191,35 @@ function CandidateSearch({ connectionId, post }: { connectionId: string; post: (
           setQ(text.trim());
         }}
       >
-        <label>
-          Search the connection's candidates by name, email or phone
-          <input type="search" value={text} minLength={2} onChange={(e) => setText(e.target.value)} />
-        </label>
-        <button type="submit">Search candidates</button>
+        <Group align="flex-end">
+          <TextInput
+            label="Search the connection's candidates by name, email or phone"
+            type="search"
+            value={text}
+            minLength={2}
+            onChange={(e) => setText(e.currentTarget.value)}
+            style={{ flex: 1, maxWidth: '32rem' }}
+          />
+          <Button type="submit">Search candidates</Button>
+        </Group>
       </form>
       <ErrorMessage error={results.error} />
       {results.data && (
         <>
-          <p role="status">
+          <Text role="status" my="sm">
             {results.data.items.length} found{results.data.atsSearched ? ' (directory and ATS)' : ' (directory)'}
             {results.data.atsError && ` — the ATS search failed: ${results.data.atsError}`}
-          </p>
-          <ul>
+          </Text>
+          <List spacing="xs">
             {results.data.items.map((c) => (
-              <li key={c.externalId}>
-                <strong>{c.displayName}</strong> <code>{c.externalId}</code> {c.emails.join(', ')} {c.phones.join(', ')} <small>({c.source})</small> {post(c.externalId, c.displayName)}
-              </li>
+              <List.Item key={c.externalId}>
+                <Group gap="xs">
+                  <strong>{c.displayName}</strong> <Code>{c.externalId}</Code> {c.emails.join(', ')} {c.phones.join(', ')} <Text size="sm">({c.source})</Text>{' '}
+                  {post(c.externalId, c.displayName)}
+                </Group>
+              </List.Item>
             ))}
-          </ul>
+          </List>
         </>
       )}
     </section>

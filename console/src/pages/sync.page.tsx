@@ -1,8 +1,10 @@
+import { Anchor, Button, Code, Group, List, SimpleGrid, Text, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
-import { api, getSync, unwrap } from '../api/client';
+import { api, unwrap, type SyncDetail } from '../api/client';
 import { EvidenceList, NoteView, type EvidenceItem } from '../note-view';
-import { ErrorMessage, Loading, ReadOnlyNotice, StatusBadge, WriteButton, when } from '../ui';
+import { syncQuery, useConnectionList, useMeeting, useProviders } from '../queries';
+import { ErrorMessage, Loading, Notice, ReadOnlyNotice, StatusBadge, StatusMessage, WriteButton, shortId, when } from '../ui';
 
 interface MatchRecord {
   decision?: string;
@@ -12,26 +14,11 @@ interface MatchRecord {
   alternatives?: Array<{ candidateId: string; displayName: string; score: number; evidence: EvidenceItem[] }>;
 }
 
-export function useProviders() {
-  return useQuery({ queryKey: ['providers'], queryFn: () => unwrap(api.GET('/admin/providers')), staleTime: Infinity });
-}
-
-/** The meeting as its webhook told it (name, time, who). */
-export function useMeeting(eventId: string | undefined) {
-  const event = useQuery({
-    queryKey: ['event', eventId],
-    enabled: !!eventId,
-    queryFn: () => unwrap(api.GET('/admin/events/{id}', { params: { path: { id: eventId! } } })),
-  });
-  const payload = event.data?.payload as { data?: { meeting?: Record<string, unknown> } } | null | undefined;
-  return { event, meeting: payload?.data?.meeting ?? null };
-}
-
 export function MeetingFacts({ meeting, purged }: { meeting: Record<string, unknown> | null; purged: boolean }) {
-  if (!meeting) return <p>{purged ? 'The payload was purged by retention.' : 'Loading the meeting…'}</p>;
+  if (!meeting) return <Text>{purged ? 'The payload was purged by retention.' : 'Loading the meeting…'}</Text>;
   const participants = Array.isArray(meeting.participants) ? (meeting.participants as string[]) : [];
   return (
-    <dl>
+    <dl className="facts">
       <dt>Meeting</dt>
       <dd>{String(meeting.name ?? '—')}</dd>
       <dt>About (atsRecordName)</dt>
@@ -49,14 +36,12 @@ export function MeetingFacts({ meeting, purged }: { meeting: Record<string, unkn
 export default function SyncPage() {
   const { id } = useParams();
   const client = useQueryClient();
-  const sync = useQuery({ queryKey: ['sync', id], queryFn: () => getSync(id!), refetchInterval: (q) => (['pending', 'processing'].includes(q.state.data?.status ?? '') ? 1000 : false) });
-  const { event, meeting } = useMeeting(sync.data?.eventId);
-  const connection = useQuery({
-    queryKey: ['connection', sync.data?.connectionId],
-    enabled: !!sync.data,
-    queryFn: () => unwrap(api.GET('/admin/connections/{id}', { params: { path: { id: sync.data!.connectionId } } })),
-  });
+  // The sync, the connections' names and the providers' capabilities are asked side by side; only the meeting
+  // (the event the sync names) waits for the sync.
+  const sync = useQuery({ ...syncQuery(id!), refetchInterval: (q) => (['pending', 'processing'].includes(q.state.data?.status ?? '') ? 1000 : false) });
+  const connections = useConnectionList();
   const providers = useProviders();
+  const { event, meeting } = useMeeting(sync.data?.eventId);
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['sync', id] });
     void client.invalidateQueries({ queryKey: ['overview'] });
@@ -66,120 +51,185 @@ export default function SyncPage() {
     mutationFn: () => unwrap(api.POST('/admin/events/{id}/replay', { params: { path: { id: sync.data!.eventId } } })),
     onSuccess: refresh,
   });
-  if (sync.isPending) return <Loading what="the sync" />;
-  if (sync.error) return <ErrorMessage error={sync.error} />;
   const s = sync.data;
+  return (
+    <>
+      <Title order={1} mb="md">
+        Sync <Code fz="inherit">{shortId(id ?? '')}</Code> {s && <StatusBadge status={s.status} />}
+      </Title>
+      {sync.error && <ErrorMessage error={sync.error} />}
+      {!s ? (
+        !sync.error && <Loading what="the sync" />
+      ) : (
+        <SyncBody
+          s={s}
+          meeting={meeting}
+          purged={!!event.data?.payloadPurgedAt}
+          connection={connections.find((c) => c.id === s.connectionId)}
+          rich={providers.data?.items.find((p) => p.provider === connections.find((c) => c.id === s.connectionId)?.provider)?.capabilities.richText ?? false}
+          retry={retry}
+          replay={replay}
+        />
+      )}
+    </>
+  );
+}
+
+
+function SyncBody({
+  s,
+  meeting,
+  purged,
+  connection,
+  rich,
+  retry,
+  replay,
+}: {
+  s: SyncDetail;
+  meeting: Record<string, unknown> | null;
+  purged: boolean;
+  connection: { name: string; provider: string } | undefined;
+  rich: boolean;
+  retry: { mutate: () => void; isPending: boolean; isSuccess: boolean; error: unknown };
+  replay: { mutate: () => void; isPending: boolean; error: unknown; data?: { created: number } };
+}) {
   const match = (s.match ?? {}) as MatchRecord;
   const note = s.note as { title?: string; text?: string; html?: string; externalNoteId?: string; visibility?: string; postedAt?: string; remarks?: string[] } | null;
-  const rich = providers.data?.items.find((p) => p.provider === connection.data?.provider)?.capabilities.richText ?? false;
   const resolvable = ['needs_review', 'unmatched', 'failed'].includes(s.status);
   return (
     <>
-      <h1>
-        Sync <code>{s.id.slice(0, 8)}</code> <StatusBadge status={s.status} />
-      </h1>
       <ReadOnlyNotice />
-      <div className="actions">
-        <WriteButton onClick={() => retry.mutate()} aria-busy={retry.isPending}>
+      <Group gap="sm">
+        <WriteButton onClick={() => retry.mutate()} loading={retry.isPending}>
           Retry
         </WriteButton>
-        <WriteButton className="secondary" onClick={() => replay.mutate()} aria-busy={replay.isPending}>
+        <WriteButton variant="light" onClick={() => replay.mutate()} loading={replay.isPending}>
           Replay the event
         </WriteButton>
         {resolvable && (
-          <Link role="button" className="contrast" to={`/review/${s.id}`}>
+          <Button component={Link} to={`/review/${s.id}`} variant="outline">
             Resolve: choose the candidate
-          </Link>
+          </Button>
         )}
-      </div>
+      </Group>
       <ErrorMessage error={retry.error ?? replay.error} />
-      {replay.data && <p role="status">Replay created {replay.data.created} new sync(s).</p>}
-      {retry.isSuccess && <p role="status">Queued again.</p>}
-      <div className="grid-2">
+      {replay.data && <StatusMessage>Replay created {replay.data.created} new sync(s).</StatusMessage>}
+      {retry.isSuccess && <StatusMessage>Queued again.</StatusMessage>}
+      <SimpleGrid cols={{ base: 1, md: 2 }} mt="md" spacing="xl">
         <section aria-labelledby="meeting-h">
-          <h2 id="meeting-h">Meeting</h2>
-          <MeetingFacts meeting={meeting} purged={!!event.data?.payloadPurgedAt} />
-          <p>
-            Event <code>{s.eventId}</code> on <Link to={`/syncs?connectionId=${s.connectionId}`}>{connection.data?.name ?? s.connectionId}</Link>
-          </p>
+          <Title order={2} id="meeting-h" size="h3">
+            Meeting
+          </Title>
+          <MeetingFacts meeting={meeting} purged={purged} />
+          <Text>
+            Event <Code>{s.eventId}</Code> on{' '}
+            <Anchor component={Link} to={`/syncs?connectionId=${s.connectionId}`}>
+              {connection ? `${connection.name} (${connection.provider})` : s.connectionId}
+            </Anchor>
+          </Text>
         </section>
         <section aria-labelledby="match-h">
-          <h2 id="match-h">Match</h2>
-          <p>
+          <Title order={2} id="match-h" size="h3">
+            Match
+          </Title>
+          <Text>
             <strong>{match.decision ?? 'not matched yet'}</strong>
             {s.candidateId && (
               <>
                 {' '}
-                → <Link to={`/syncs?candidateId=${encodeURIComponent(s.candidateId)}`}>{s.candidateName ?? s.candidateId}</Link>
+                →{' '}
+                <Anchor component={Link} to={`/syncs?candidateId=${encodeURIComponent(s.candidateId)}`}>
+                  {s.candidateName ?? s.candidateId}
+                </Anchor>
               </>
             )}
-          </p>
-          {match.reason && <p>{match.reason}</p>}
-          {s.resolution && <p>Resolved by {String(s.resolution.by)} at {when(String(s.resolution.at))}.</p>}
-          <h3>Evidence</h3>
+          </Text>
+          {match.reason && <Text>{match.reason}</Text>}
+          {s.resolution && (
+            <Text>
+              Resolved by {String(s.resolution.by)} at {when(String(s.resolution.at))}.
+            </Text>
+          )}
+          <Title order={3} size="h4" mt="sm">
+            Evidence
+          </Title>
           <EvidenceList evidence={match.evidence ?? []} />
-          <h3>Alternatives</h3>
+          <Title order={3} size="h4" mt="sm">
+            Alternatives
+          </Title>
           {(match.alternatives ?? []).length === 0 ? (
-            <p>None.</p>
+            <Text>None.</Text>
           ) : (
-            <ul>
+            <List>
               {match.alternatives!.map((a) => (
-                <li key={a.candidateId}>
-                  {a.displayName} (<code>{a.candidateId}</code>), score {a.score}
+                <List.Item key={a.candidateId}>
+                  {a.displayName} (<Code>{a.candidateId}</Code>), score {a.score}
                   <EvidenceList evidence={a.evidence} />
-                </li>
+                </List.Item>
               ))}
-            </ul>
+            </List>
           )}
         </section>
-      </div>
+      </SimpleGrid>
       <section aria-labelledby="note-h">
-        <h2 id="note-h">Note as posted</h2>
+        <Title order={2} id="note-h" size="h3" mt="lg" mb="xs">
+          Note as posted
+        </Title>
         {note?.title ? (
           <>
             <NoteView title={note.title} text={note.text} html={note.html} format={rich ? 'html' : 'text'} visibility={s.visibility} />
-            <p>
+            <Text mt="xs">
               {note.externalNoteId ? (
                 <>
-                  ATS note <code>{note.externalNoteId}</code>, posted {when(note.postedAt)}, visibility {note.visibility}
+                  ATS note <Code>{note.externalNoteId}</Code>, posted {when(note.postedAt)}, visibility {note.visibility}
                 </>
               ) : (
                 'Not posted yet.'
               )}
               {s.visibilityReason && <> — {s.visibilityReason}</>}
-            </p>
+            </Text>
             {note.remarks?.map((r) => (
-              <p key={r} className="notice">
-                {r}
-              </p>
+              <Notice key={r}>{r}</Notice>
             ))}
           </>
         ) : (
-          <p>No note{s.visibilityReason ? `: ${s.visibilityReason}` : ' yet'}.</p>
+          <Text>No note{s.visibilityReason ? `: ${s.visibilityReason}` : ' yet'}.</Text>
         )}
-        {s.noteUncertain && <p className="notice">The last attempt may have posted the note without seeing the answer; the next one looks first.</p>}
+        {s.noteUncertain && <Notice>The last attempt may have posted the note without seeing the answer; the next one looks first.</Notice>}
       </section>
       <section aria-labelledby="attempts-h">
-        <h2 id="attempts-h">Attempts</h2>
+        <Title order={2} id="attempts-h" size="h3" mt="lg" mb="xs">
+          Attempts
+        </Title>
         {s.attemptsHistory.length === 0 ? (
-          <p>No attempt yet{s.nextAttemptAt ? `; due ${when(s.nextAttemptAt)}` : ''}.</p>
+          <Text>
+            No attempt yet{s.nextAttemptAt ? `; due ${when(s.nextAttemptAt)}` : ''}.
+          </Text>
         ) : (
-          <ol className="timeline">
+          <Timeline active={s.attemptsHistory.length - 1} bulletSize={14} lineWidth={2} component="ol" aria-label="Attempts, oldest first">
             {s.attemptsHistory.map((a) => (
-              <li key={a.attempt}>
-                <strong>
-                  #{a.attempt} {a.outcome}
-                </strong>{' '}
-                {when(a.startedAt)}
-                {a.worker && <> on {a.worker}</>}
+              <Timeline.Item
+                key={a.attempt}
+                component="li"
+                color={a.error ? 'red' : undefined}
+                title={
+                  <>
+                    #{a.attempt} {a.outcome}
+                  </>
+                }
+              >
+                <Text size="sm">
+                  {when(a.startedAt)}
+                  {a.worker && <> on {a.worker}</>}
+                </Text>
                 {a.error && (
-                  <p className="field-error">
-                    <code>{a.error.code}</code> {a.error.message}
-                  </p>
+                  <Text size="sm" c="red.9">
+                    <Code>{a.error.code}</Code> {a.error.message}
+                  </Text>
                 )}
-              </li>
+              </Timeline.Item>
             ))}
-          </ol>
+          </Timeline>
         )}
       </section>
     </>
