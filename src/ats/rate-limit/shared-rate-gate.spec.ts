@@ -123,15 +123,18 @@ describe('SharedRateGate', () => {
   });
 
   it('drops a slot whose timer fired past the tolerance and reserves a new one', async () => {
-    const rate = { limit: 10, intervalMs: 200 }; // 22 ms apart, 20 ms tolerance
+    // 220 ms apart, 200 ms tolerance: wide enough that only the blocked loop below, not a busy machine, makes the
+    // slot late.
+    const rate = { limit: 10, intervalMs: 2000 };
     const client = new FakeSchedule().client();
     const gate = new SharedRateGate('conn-1', rate, client);
     await gate.acquire();
     const late = gate.acquire();
-    await sleep(5); // its slot, about 22 ms after the first, is reserved and its timer set
+    // Its slot, about 220 ms after the first, is reserved once the answer is back, and its timer set.
+    while (client.slotsAsked.length < 2 || client.inFlight > 0) await sleep(1);
     expect(client.slotsAsked).toHaveLength(2);
     const blockedFrom = monotonicNow();
-    while (monotonicNow() - blockedFrom < 80) {
+    while (monotonicNow() - blockedFrom < 500) {
       // a busy event loop: the timer can only fire well after the slot expired
     }
     await late;
