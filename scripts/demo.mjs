@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sampleFile = join(root, 'test', 'fixtures', 'meeting-completed.sample.json');
+const sampleFile = join(root, 'src', 'meeting', 'meeting-completed.sample.json');
 const mainFile = join(root, 'dist', 'src', 'main.js');
 const started = Date.now();
 const say = (line = '') => process.stdout.write(`${line}\n`);

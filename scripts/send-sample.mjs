@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 const url = process.argv[2] ?? `http://localhost:${process.env.PORT ?? 3000}/webhooks/meetings`;
-const file = process.argv[3] ?? new URL('../test/fixtures/meeting-completed.sample.json', import.meta.url);
+const file = process.argv[3] ?? new URL('../src/meeting/meeting-completed.sample.json', import.meta.url);
 const body = readFileSync(file, 'utf8');
 const secret = (process.env.WEBHOOK_SECRETS ?? '').split(',').map((s) => s.trim()).find(Boolean);
 

@@ -241,6 +241,28 @@ describe('operator console', { timeout: 300_000 }, () => {
     await shoot('audit');
   });
 
+  it("sends the provider's sample from the console alone and follows it to the review queue", async () => {
+    await open('/connections', 'Connections');
+    await page.getByRole('button', { name: 'Send the sample meeting to Sandbox ATS' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/as its webhook would/).waitFor();
+    await dialog.getByRole('button', { name: 'Yes, send the sample to Sandbox ATS' }).click();
+    const sent = page.getByRole('status', { name: 'Sample sent to Sandbox ATS' });
+    await sent.getByText('1 sync created').waitFor();
+    const eventId = (await sent.locator('code').textContent()).trim();
+    assert.match(eventId, /^evt_sample_/);
+    await accessible('connections after sending the sample');
+    await shoot('connections-sample-sent');
+    await sent.getByRole('link', { name: "Follow the sample's syncs" }).click();
+    await page.getByRole('heading', { level: 1, name: 'Syncs' }).waitFor();
+    // Two candidates are named "First Last": the sample waits for a person, like the signed one did.
+    await page.getByRole('row').filter({ hasText: eventId }).locator('[data-status="needs_review"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('review-count').filter({ hasText: '1' }).waitFor({ timeout: 15_000 });
+    const stored = await service.admin('GET', `/admin/events/${eventId}`);
+    assert.equal(stored.body.signatureScheme, 'admin');
+    assert.equal(stored.body.accountId, 'acc_554433');
+  });
+
   it('gives a read-only token a read-only console', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(service.readOnlyToken);
@@ -249,6 +271,7 @@ describe('operator console', { timeout: 300_000 }, () => {
     await page.getByRole('button', { name: 'Test Sandbox ATS' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Test Sandbox ATS' }).isDisabled(), true);
     assert.equal(await page.getByRole('button', { name: 'Delete Sandbox ATS' }).isDisabled(), true);
+    assert.equal(await page.getByRole('button', { name: 'Send the sample meeting to Sandbox ATS' }).isDisabled(), true);
     assert.equal(await page.getByRole('button', { name: 'Create connection' }).count(), 0);
     await page.getByRole('note').filter({ hasText: 'read-only' }).first().waitFor();
     await accessible('connections read-only');

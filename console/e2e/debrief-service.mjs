@@ -100,4 +100,4 @@ export async function startDebrief() {
   };
 }
 
-export const sample = () => readFileSync(join(root, 'test', 'fixtures', 'meeting-completed.sample.json'), 'utf8');
+export const sample = () => readFileSync(join(root, 'src', 'meeting', 'meeting-completed.sample.json'), 'utf8');

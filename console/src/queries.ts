@@ -1,5 +1,5 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
-import sample from '../../test/fixtures/meeting-completed.sample.json';
+import sample from '../../src/meeting/meeting-completed.sample.json';
 import { api, getSync, unwrap } from './api/client';
 
 /**
@@ -53,6 +53,9 @@ export const SYNCS_PAGE = 25;
 /** The filters a syncs URL carries (`?status=failed&connectionId=…`), the empty ones left out. */
 export const syncFilterOf = (params: URLSearchParams): SyncFilter =>
   Object.fromEntries(SYNC_FILTERS.map((k) => [k, params.get(k) ?? undefined]).filter(([, v]) => v));
+
+/** A sync a worker has yet to finish: pages showing one ask again until it has. */
+export const inFlight = (status: string | undefined) => status === 'pending' || status === 'processing';
 
 export const syncsPageQuery = (filter: SyncFilter, cursor?: string) =>
   queryOptions({

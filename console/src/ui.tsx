@@ -55,7 +55,10 @@ export function ReadOnlyNotice() {
   return block ? <Notice>{block}</Notice> : null;
 }
 
-/** Asks before an action that cannot be undone; the dialog is modal, keeps the focus and is named by its title. */
+/**
+ * Asks before an action that cannot be undone; the dialog is modal, keeps the focus and is named by its title.
+ * `unavailable` disables the button with that reason (as for a read-only token).
+ */
 export function ConfirmButton({
   label,
   question,
@@ -63,6 +66,7 @@ export function ConfirmButton({
   onConfirm,
   color,
   variant,
+  unavailable,
 }: {
   label: string;
   question: ReactNode;
@@ -70,11 +74,12 @@ export function ConfirmButton({
   onConfirm: () => void;
   color?: string;
   variant?: string;
+  unavailable?: string;
 }) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <WriteButton color={color} variant={variant} onClick={() => setOpen(true)}>
+      <WriteButton color={color} variant={variant} onClick={() => setOpen(true)} disabled={unavailable !== undefined} title={unavailable}>
         {label}
       </WriteButton>
       <Modal opened={open} onClose={() => setOpen(false)} title={confirmLabel} centered closeButtonProps={{ 'aria-label': 'Cancel' }}>

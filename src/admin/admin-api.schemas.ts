@@ -266,6 +266,11 @@ export const eventViewSchema = z.object({
   syncs: z.array(syncViewSchema),
 });
 
+export const sampleMeetingResponseSchema = z.object({
+  eventId: z.string().describe('The new event, a copy of the provider\'s sample for this connection\'s account'),
+  syncsCreated: z.number().int().describe('The syncs it created: one per enabled connection its account and team route to'),
+});
+
 export const replayResponseSchema = z.object({ eventId: z.string(), created: z.number().int(), syncIds: z.array(z.string()) });
 
 /** `synced` and `processing` are left out of the default; `processing` can never be re-armed (a worker holds it). */

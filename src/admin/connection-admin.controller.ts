@@ -12,15 +12,17 @@ import {
   mappingViewSchema,
   previewRequestSchema,
   previewResponseSchema,
+  sampleMeetingResponseSchema,
 } from './admin-api.schemas';
 import { actorOf } from '../common/http/admin-actor';
 import { AdminAuthGuard, AdminRequest, ReadOnlyAllowed } from '../common/http/admin-auth.guard';
 import { ConnectionPreviewService } from './connection-preview.service';
 import { ConnectionTestService } from './connection-test.service';
 import { MappingAdminService } from './mapping-admin.service';
+import { SampleMeetingService } from './sample-meeting.service';
 import { ApiAdminRoute, ApiAdminWrite, ApiErrors, ApiZodBody, ApiZodQuery, ApiZodResponse } from '../common/http/openapi.decorators';
 
-/** A connection's field mapping, previews of its notes, and its credential check. */
+/** A connection's field mapping, previews of its notes, its credential check, and the provider's sample sent to it. */
 @ApiTags('admin: connections')
 @UseGuards(AdminAuthGuard)
 @Controller('admin/connections')
@@ -29,6 +31,7 @@ export class ConnectionAdminController {
     private readonly mappings: MappingAdminService,
     private readonly previews: ConnectionPreviewService,
     private readonly tests: ConnectionTestService,
+    private readonly samples: SampleMeetingService,
   ) {}
 
   @Get(':id/mapping')
@@ -108,5 +111,22 @@ export class ConnectionAdminController {
   @ApiErrors(404)
   test(@Param('id') id: string, @Req() req: AdminRequest) {
     return this.tests.test(id, actorOf(req));
+  }
+
+  @Post(':id/sample-meeting')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Send the provider's sample meeting as a new event of this connection's account, as its webhook would",
+    description:
+      'For trying a connection end to end without the provider: the documented sample payload with a new event id, ' +
+      'the time now and this connection\'s account and team, stored and routed like a signed webhook. It is matched ' +
+      'and posted like any meeting, so it reaches the candidate its participants and name match (or the review queue). ' +
+      '409 when the connection is disabled.',
+  })
+  @ApiAdminWrite()
+  @ApiZodResponse(200, sampleMeetingResponseSchema, 'the new event and how many syncs it created')
+  @ApiErrors(404, 409, 503)
+  sendSample(@Param('id') id: string, @Req() req: AdminRequest) {
+    return this.samples.send(id, actorOf(req));
   }
 }

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MeetingPayload, validatePayload } from './meeting-payload.schema';
 import { normaliseMeeting } from './normalise-meeting';
+import { providerSample } from './sample-meeting';
 
-const sample = (): Record<string, any> =>
-  JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'meeting-completed.sample.json'), 'utf8'));
+const sample = (): Record<string, any> => structuredClone(providerSample());
 
 function parse(body: unknown): MeetingPayload {
   const result = validatePayload(body);

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { validatePayload } from './meeting-payload.schema';
+import { PROVIDER_SAMPLE_FILE } from './sample-meeting';
 import { rememberValidated, validateStored } from './validated-payloads';
 
-const sampleText = readFileSync(join(process.cwd(), 'test', 'fixtures', 'meeting-completed.sample.json'), 'utf8');
+const sampleText = readFileSync(PROVIDER_SAMPLE_FILE, 'utf8');
 
 function validated(text: string) {
   const v = validatePayload(JSON.parse(text));

@@ -13,6 +13,9 @@ import { WebhookSignatureService } from './signature/webhook-signature.service';
 
 export type IntakeStatus = 'accepted' | 'duplicate' | 'ignored';
 
+/** The signature scheme recorded for an event an operator sent through the admin API. */
+export const ADMIN_SCHEME = 'admin';
+
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 interface IntakeEvent {
@@ -47,9 +50,28 @@ export class WebhookIntakeService {
       throw new ApiError(401, 'INVALID_SIGNATURE', verification.reason);
     }
     const { text, body } = this.decode(raw);
+    const { status } = await this.accept(text, body, verification.scheme, facts);
+    return { status };
+  }
+
+  /**
+   * A payload an authenticated operator sent through the admin API (the provider's sample meeting): no signature
+   * to verify, otherwise classified, validated, stored and routed exactly as a webhook. Stored with the scheme
+   * `admin`, so the event's page says where it came from.
+   */
+  receiveFromAdmin(payload: unknown, facts: AccessLogFacts = {}): Promise<{ status: IntakeStatus; syncsCreated: number }> {
+    return this.accept(JSON.stringify(payload), payload, ADMIN_SCHEME, facts);
+  }
+
+  private async accept(
+    text: string,
+    body: unknown,
+    scheme: string,
+    facts: AccessLogFacts,
+  ): Promise<{ status: IntakeStatus; syncsCreated: number }> {
     const { event, status, payload } = this.classify(body);
     facts.eventId = event.id;
-    const result = await this.store(event, status, verification.scheme, text);
+    const result = await this.store(event, status, scheme, text);
     // The worker reading this event back in this process need not validate the text again.
     if (payload && !result.duplicate) rememberValidated(event.id, text, payload);
     const outcome: IntakeStatus = result.duplicate ? 'duplicate' : status;
@@ -57,8 +79,8 @@ export class WebhookIntakeService {
     facts.outcome = outcome;
     facts.syncs = result.syncsCreated;
     // The access-log line says as much at info level; this one adds the signature scheme for debugging.
-    this.logger.debug({ eventId: event.id, outcome, syncs: result.syncsCreated, scheme: verification.scheme }, 'webhook received');
-    return { status: outcome };
+    this.logger.debug({ eventId: event.id, outcome, syncs: result.syncsCreated, scheme }, 'webhook received');
+    return { status: outcome, syncsCreated: result.syncsCreated };
   }
 
   /** The body as text (the one that was signed, stored as is) and as JSON; anything else is a 400. */

@@ -12,5 +12,6 @@ import { WebhookController } from './webhook.controller';
   imports: [TypeOrmModule.forFeature([WebhookEventEntity]), ObservabilityModule],
   controllers: [WebhookController],
   providers: [WebhookSignatureService, EventStoreRepository, WebhookIntakeService],
+  exports: [WebhookIntakeService],
 })
 export class WebhookModule {}

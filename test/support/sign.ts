@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { providerSample } from '../../src/meeting/sample-meeting';
 
 export const TEST_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -23,9 +22,9 @@ export function standardHeaders(
   };
 }
 
-/** The seed's sample payload (shared/fixtures), with optional changes. */
+/** The provider's sample payload, with optional changes. */
 export function samplePayload(overrides: (p: Record<string, any>) => void = () => {}): Record<string, any> {
-  const payload = JSON.parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'meeting-completed.sample.json'), 'utf8'));
+  const payload: Record<string, any> = structuredClone(providerSample());
   overrides(payload);
   return payload;
 }

@@ -1,4 +1,4 @@
-import { Button, Card, Code, Group, List, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Card, Code, Group, List, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
@@ -48,6 +48,13 @@ function ConnectionCard({ connection: c }: { connection: Connection }) {
     onSuccess: invalidate,
   });
   const remove = useMutation({ mutationFn: () => unwrap(api.DELETE('/admin/connections/{id}', { params: { path: { id: c.id } } })), onSuccess: invalidate });
+  const sendSample = useMutation({
+    mutationFn: () => unwrap(api.POST('/admin/connections/{id}/sample-meeting', { params: { path: { id: c.id } } })),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['overview'] });
+      void client.invalidateQueries({ queryKey: ['syncs'] });
+    },
+  });
   return (
     <Card withBorder component="article" aria-labelledby={`conn-${c.id}`}>
       <Group gap="xs" mb="xs">
@@ -92,6 +99,14 @@ function ConnectionCard({ connection: c }: { connection: Connection }) {
           Syncs of {c.name}
         </Button>
         <ConfirmButton
+          variant="light"
+          label={`Send the sample meeting to ${c.name}`}
+          question={`Send the provider's sample meeting to ${c.name}, as its webhook would? It is matched like any meeting: a note is posted to the candidate it clearly names, or it waits in the review queue.`}
+          confirmLabel={`Yes, send the sample to ${c.name}`}
+          onConfirm={() => sendSample.mutate()}
+          unavailable={c.enabled ? undefined : `${c.name} is disabled: enable it to send it a meeting`}
+        />
+        <ConfirmButton
           color="red.9"
           variant="outline"
           label={`Delete ${c.name}`}
@@ -100,7 +115,16 @@ function ConnectionCard({ connection: c }: { connection: Connection }) {
           onConfirm={() => remove.mutate()}
         />
       </Group>
-      <ErrorMessage error={test.error ?? toggle.error ?? remove.error} />
+      <ErrorMessage error={test.error ?? toggle.error ?? remove.error ?? sendSample.error} />
+      {sendSample.data && (
+        <StatusMessage label={`Sample sent to ${c.name}`}>
+          Sent the sample meeting as event <Code>{sendSample.data.eventId}</Code>: {sendSample.data.syncsCreated} sync
+          {sendSample.data.syncsCreated === 1 ? '' : 's'} created.{' '}
+          <Anchor component={Link} to={`/syncs?eventId=${encodeURIComponent(sendSample.data.eventId)}`}>
+            Follow the sample's syncs
+          </Anchor>
+        </StatusMessage>
+      )}
       {test.data && (
         <StatusMessage label={`Test result of ${c.name}`}>
           <Text fw={700}>

@@ -2,7 +2,7 @@ import { Anchor, Button, Card, Group, List, Radio, SimpleGrid, Stack, Table, Tex
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import sample from '../../../test/fixtures/meeting-completed.sample.json';
+import sample from '../../../src/meeting/meeting-completed.sample.json';
 import { api, ApiFailure, unwrap } from '../api/client';
 import { diffLines, foldUnchanged } from '../diff';
 import { NoteView } from '../note-view';

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { api, unwrap, type SyncDetail } from '../api/client';
 import { EvidenceList, NoteView, type EvidenceItem } from '../note-view';
-import { syncQuery, useConnectionList, useMeeting, useProviders } from '../queries';
+import { inFlight, syncQuery, useConnectionList, useMeeting, useProviders } from '../queries';
 import { ErrorMessage, Loading, Notice, ReadOnlyNotice, StatusBadge, StatusMessage, WriteButton, shortId, when } from '../ui';
 
 interface MatchRecord {
@@ -38,7 +38,7 @@ export default function SyncPage() {
   const client = useQueryClient();
   // The sync, the connections' names and the providers' capabilities are asked side by side; only the meeting
   // (the event the sync names) waits for the sync.
-  const sync = useQuery({ ...syncQuery(id!), refetchInterval: (q) => (['pending', 'processing'].includes(q.state.data?.status ?? '') ? 1000 : false) });
+  const sync = useQuery({ ...syncQuery(id!), refetchInterval: (q) => (inFlight(q.state.data?.status) ? 1000 : false) });
   const connections = useConnectionList();
   const providers = useProviders();
   const { event, meeting } = useMeeting(sync.data?.eventId);

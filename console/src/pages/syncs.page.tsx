@@ -2,7 +2,7 @@ import { Anchor, Button, Code, Group, NativeSelect, SimpleGrid, Table, Text, Tex
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { SYNC_FILTERS as FILTERS, syncFilterOf, syncsPageQuery, useConnectionNames } from '../queries';
+import { SYNC_FILTERS as FILTERS, inFlight, syncFilterOf, syncsPageQuery, useConnectionNames } from '../queries';
 import { DataTable, ErrorMessage, Loading, Pager, StatusBadge, shortId, useCursorPager, when } from '../ui';
 
 const STATUSES = ['pending', 'processing', 'synced', 'unmatched', 'needs_review', 'skipped', 'failed'];
@@ -16,7 +16,12 @@ export default function SyncsPage() {
   const filter = syncFilterOf(params);
   const pager = useCursorPager(params.toString());
   const names = useConnectionNames();
-  const list = useQuery({ ...syncsPageQuery(filter, pager.cursor), placeholderData: keepPreviousData });
+  const list = useQuery({
+    ...syncsPageQuery(filter, pager.cursor),
+    placeholderData: keepPreviousData,
+    // While a listed sync is still being worked on, the list follows it to its outcome.
+    refetchInterval: (q) => (q.state.data?.items.some((s) => inFlight(s.status)) ? 2000 : false),
+  });
   const [draft, setDraft] = useState(() => ({ ...Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? ''])) }) as Record<(typeof FILTERS)[number], string>);
   const apply = (e: FormEvent) => {
     e.preventDefault();
