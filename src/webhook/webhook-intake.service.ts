@@ -14,7 +14,7 @@ import { WebhookSignatureService } from './signature/webhook-signature.service';
 export type IntakeStatus = 'accepted' | 'duplicate' | 'ignored';
 
 /** The signature scheme recorded for an event an operator sent through the admin API. */
-export const ADMIN_SCHEME = 'admin';
+const ADMIN_SCHEME = 'admin';
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
