@@ -221,7 +221,8 @@ export class CandidateDirectoryRepository {
    */
   async search(connectionId: string, query: DirectoryQuery, limit = DIRECTORY_LOOKUP_LIMIT): Promise<DirectoryLookup> {
     const name = query.name !== undefined ? query.name : query.nameKey;
-    const { strict } = queryNameKeys(name, ['strict']);
+    // The name is parsed once for every kind of key; the near and given ones are used only if few carry the name.
+    const names = queryNameKeys(name, ['strict', 'near', 'given']);
     const tiers = new TieredLookup(connectionId);
     if (query.phones.length > 0 || query.emails.length > 0) {
       // An address is also looked up by its mailbox, untagged (emails) and as the mailbox of tagged ones (m: keys).
@@ -230,8 +231,7 @@ export class CandidateDirectoryRepository {
       const mailboxes = query.emails.length > 0 ? ` OR name_keys && ${tiers.param(mailboxKeys(query.emails, 'query'))}::text[]` : '';
       tiers.tier(HOLDERS, `phones && ${phones}::text[] OR emails && ${tiers.param(emails)}::text[]${mailboxes}`, limit + 1);
     }
-    if (strict.length > 0) tiers.tier(CARRIERS, `name_keys && ${tiers.param(strict)}::text[]`, limit + 1);
-    const names = queryNameKeys(name, ['near', 'given']);
+    if (names.strict.length > 0) tiers.tier(CARRIERS, `name_keys && ${tiers.param(names.strict)}::text[]`, limit + 1);
     if (names.near.length + names.given.length > 0) {
       // Near spellings and such namesakes have places of their own: near spellings may be many, and one namesake
       // who may go by this name already stops a name-only match, so a few of each are enough. One scan finds
