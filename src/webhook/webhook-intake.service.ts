@@ -59,8 +59,8 @@ export class WebhookIntakeService {
    * to verify, otherwise classified, validated, stored and routed exactly as a webhook. Stored with the scheme
    * `admin`, so the event's page says where it came from.
    */
-  receiveFromAdmin(payload: unknown, facts: AccessLogFacts = {}): Promise<{ status: IntakeStatus; syncsCreated: number }> {
-    return this.accept(JSON.stringify(payload), payload, ADMIN_SCHEME, facts);
+  receiveFromAdmin(payload: unknown): Promise<{ status: IntakeStatus; syncsCreated: number }> {
+    return this.accept(JSON.stringify(payload), payload, ADMIN_SCHEME, {});
   }
 
   private async accept(
