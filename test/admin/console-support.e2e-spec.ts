@@ -3,10 +3,9 @@ import { resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { CandidateDirectoryRepository } from '../../src/matching/candidate-directory.repository';
-import { adminHeaders, createTestApp, http } from '../support/app';
+import { adminHeaders, createTestApp, http, TEST_READONLY_TOKEN } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
-const READONLY = 'test-readonly-token-0123456789';
 /** The console's types are generated from this copy of the OpenAPI document (npm run console:api rewrites it). */
 const CONSOLE_DOCUMENT = resolve(process.cwd(), 'console', 'src', 'api', 'openapi.json');
 
@@ -15,7 +14,7 @@ describe('admin routes for the operator console', () => {
   let app: NestFastifyApplication;
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: READONLY });
+    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: TEST_READONLY_TOKEN });
   });
   afterAll(async () => {
     await app?.close();
@@ -32,12 +31,12 @@ describe('admin routes for the operator console', () => {
 
   it('GET /admin/session tells a read-only token from a full one', async () => {
     expect((await http(app).get('/admin/session').set(adminHeaders())).body).toEqual({ actor: expect.stringMatching(/^admin:/), readOnly: false });
-    expect((await http(app).get('/admin/session').set(adminHeaders(READONLY))).body).toEqual({ actor: expect.stringMatching(/^readonly:/), readOnly: true });
+    expect((await http(app).get('/admin/session').set(adminHeaders(TEST_READONLY_TOKEN))).body).toEqual({ actor: expect.stringMatching(/^readonly:/), readOnly: true });
     expect((await http(app).get('/admin/session')).status).toBe(401);
   });
 
   it('GET /admin/providers lists every provider with JSON Schemas of its credentials and settings, to read-only tokens too', async () => {
-    const res = await http(app).get('/admin/providers').set(adminHeaders(READONLY));
+    const res = await http(app).get('/admin/providers').set(adminHeaders(TEST_READONLY_TOKEN));
     expect(res.status).toBe(200);
     const byName = new Map<string, any>(res.body.items.map((p: any) => [p.provider, p]));
     expect([...byName.keys()]).toEqual(expect.arrayContaining(['ashby', 'bullhorn', 'greenhouse', 'lever', 'sandbox', 'workable']));
@@ -60,7 +59,7 @@ describe('admin routes for the operator console', () => {
       { externalId: 'c2', firstName: 'Adam', lastName: 'Smith', displayName: 'Adam Smith', emails: [], phones: [], updatedAt: null },
       { externalId: 'c3', firstName: 'Grace', lastName: 'Hopper', displayName: 'Grace 100% Hopper', emails: [], phones: [], updatedAt: null },
     ]);
-    const search = async (q: string) => (await http(app).get(`/admin/connections/${id}/candidates`).query({ q }).set(adminHeaders(READONLY))).body;
+    const search = async (q: string) => (await http(app).get(`/admin/connections/${id}/candidates`).query({ q }).set(adminHeaders(TEST_READONLY_TOKEN))).body;
     expect((await search('ada')).items.map((c: any) => c.externalId)).toEqual(['c1', 'c2']);
     expect((await search('LOVELACE')).items.map((c: any) => c.externalId)).toEqual(['c1']);
     expect((await search('Ada@Example.com')).items.map((c: any) => c.externalId)).toEqual(['c1']);
@@ -91,7 +90,7 @@ describe('admin routes for the operator console', () => {
        ($1, 3, now() - interval '2 days', 'failed', 'TEMPORARY'), ($2, 1, now(), 'needs_review', null)`,
       [failed.id, review.id],
     );
-    const res = await http(app).get('/admin/overview').set(adminHeaders(READONLY));
+    const res = await http(app).get('/admin/overview').set(adminHeaders(TEST_READONLY_TOKEN));
     expect(res.status).toBe(200);
     const mine = res.body.connections.find((c: any) => c.connectionId === conn);
     expect(mine.counts).toMatchObject({ needs_review: 1, pending: 1, failed: 1, synced: 0 });

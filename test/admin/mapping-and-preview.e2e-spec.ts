@@ -2,12 +2,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mappingViewSchema, previewResponseSchema, syncDetailSchema } from '../../src/admin/admin-api.schemas';
 import { DEFAULT_FIELD_MAPPING } from '../../src/mapping/field-mapping.schema';
 import { FakeHttpServer } from '../fakes/fake-http-server';
-import { adminHeaders, createTestApp, http } from '../support/app';
+import { adminHeaders, createTestApp, http, TEST_READONLY_TOKEN } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, drain, sendWebhook } from '../support/fixtures';
 import { samplePayload } from '../support/sign';
 
-const READONLY_TOKEN = 'test-readonly-token-0123456789';
 
 /** Row counts of every table in the database, to prove a call stored nothing. */
 async function rowCounts(db: TestDatabase): Promise<Record<string, number>> {
@@ -37,7 +36,7 @@ describe('field mappings and previews through the admin API', () => {
     await assets.start();
     db = await createTestDatabase();
     app = await createTestApp(db.url, {
-      ADMIN_READONLY_TOKENS: READONLY_TOKEN,
+      ADMIN_READONLY_TOKENS: TEST_READONLY_TOKEN,
       ASSET_ALLOWED_HOSTS: new URL(assets.url).host,
     });
     connectionId = (await createSandboxConnection(app)).id;
@@ -95,10 +94,10 @@ describe('field mappings and previews through the admin API', () => {
   });
 
   it('refuses writes from a read-only token but lets it read', async () => {
-    const refused = await putMapping({}, connectionId, READONLY_TOKEN);
+    const refused = await putMapping({}, connectionId, TEST_READONLY_TOKEN);
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'READ_ONLY_TOKEN' });
-    expect((await getMapping(connectionId, READONLY_TOKEN)).status).toBe(200);
+    expect((await getMapping(connectionId, TEST_READONLY_TOKEN)).status).toBe(200);
   });
 
   let firstSyncId: string;
@@ -290,7 +289,7 @@ describe('field mappings and previews through the admin API', () => {
   });
 
   it('lets a read-only token preview', async () => {
-    const res = await preview({ payload: samplePayload() }, READONLY_TOKEN);
+    const res = await preview({ payload: samplePayload() }, TEST_READONLY_TOKEN);
     expect(res.status).toBe(200);
     expect(res.body.note.title).toEqual(expect.any(String));
   });

@@ -1,10 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mappingVersionPageSchema, mappingVersionSchema } from '../../src/admin/admin-api.schemas';
-import { adminHeaders, createTestApp, http } from '../support/app';
+import { adminHeaders, createTestApp, http, TEST_READONLY_TOKEN } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection } from '../support/fixtures';
 
-const READONLY_TOKEN = 'test-readonly-token-0123456789';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 describe('a connection\'s mapping versions through the admin API', () => {
@@ -15,7 +14,7 @@ describe('a connection\'s mapping versions through the admin API', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: READONLY_TOKEN });
+    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: TEST_READONLY_TOKEN });
     connectionId = (await createSandboxConnection(app)).id;
     otherId = (await createSandboxConnection(app, { accountId: 'acc_other' })).id;
   });
@@ -60,7 +59,7 @@ describe('a connection\'s mapping versions through the admin API', () => {
   });
 
   it('answers one version with the document saved then, also to a read-only token', async () => {
-    const res = await version(1, connectionId, READONLY_TOKEN);
+    const res = await version(1, connectionId, TEST_READONLY_TOKEN);
     expect(res.status).toBe(200);
     mappingVersionSchema.parse(res.body);
     expect(res.body).toMatchObject({ version: 1, createdBy: expect.stringMatching(/^admin:/) });

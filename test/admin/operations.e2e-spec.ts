@@ -7,12 +7,11 @@ import {
   resyncResponseSchema,
   syncPageSchema,
 } from '../../src/admin/admin-api.schemas';
-import { adminHeaders, createTestApp, http } from '../support/app';
+import { adminHeaders, createTestApp, http, TEST_READONLY_TOKEN } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, drain, sendWebhook } from '../support/fixtures';
 import { samplePayload } from '../support/sign';
 
-const READONLY_TOKEN = 'test-readonly-token-0123456789';
 const SECRET = 'gh-client-secret-that-must-never-be-stored-in-clear';
 
 /** A port nothing listens on: bound once by us, then released. */
@@ -29,7 +28,7 @@ describe('operating Debrief through the admin API', () => {
   let app: NestFastifyApplication;
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: READONLY_TOKEN });
+    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: TEST_READONLY_TOKEN });
   });
   afterAll(async () => {
     await app?.close();
@@ -394,7 +393,7 @@ describe('operating Debrief through the admin API', () => {
       await setSync(sync.id, 'needs_review', 1);
       const [{ event_id }] = await query(`SELECT event_id FROM syncs WHERE id = $1`, [sync.id]);
       const auditBefore = (await query(`SELECT count(*)::int AS n FROM admin_audit`))[0].n;
-      const ro = admin(READONLY_TOKEN);
+      const ro = admin(TEST_READONLY_TOKEN);
 
       const writes: Array<[string, () => PromiseLike<{ status: number; body: { code?: string } }>]> = [
         ['create connection', () => ro.post('/admin/connections', { name: 'x', provider: 'sandbox', accountId: 'acc_x' })],

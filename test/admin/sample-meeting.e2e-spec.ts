@@ -1,11 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { sampleMeetingResponseSchema } from '../../src/admin/admin-api.schemas';
 import { providerSample } from '../../src/meeting/sample-meeting';
-import { adminHeaders, createTestApp, http } from '../support/app';
+import { adminHeaders, createTestApp, http, TEST_READONLY_TOKEN } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, drain } from '../support/fixtures';
 
-const READONLY_TOKEN = 'test-readonly-token-0123456789';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
 describe("the provider's sample meeting sent to a connection through the admin API", () => {
@@ -16,7 +15,7 @@ describe("the provider's sample meeting sent to a connection through the admin A
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: READONLY_TOKEN });
+    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: TEST_READONLY_TOKEN });
     connectionId = (await createSandboxConnection(app, { accountId: 'acc_trial', teamId: 'team_trial' })).id;
     otherAccountId = (await createSandboxConnection(app, { accountId: 'acc_elsewhere' })).id;
   });
@@ -60,7 +59,7 @@ describe("the provider's sample meeting sent to a connection through the admin A
 
   it('refuses a read-only token, an unknown connection and a disabled one, storing nothing', async () => {
     const before = await count('SELECT count(*) AS n FROM webhook_events');
-    const readOnly = await send(connectionId, READONLY_TOKEN);
+    const readOnly = await send(connectionId, TEST_READONLY_TOKEN);
     expect(readOnly.status).toBe(403);
     expect(readOnly.body).toMatchObject({ code: expect.any(String), message: expect.any(String) });
 

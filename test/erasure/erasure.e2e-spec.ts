@@ -1,12 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { adminHeaders, createTestApp, http } from '../support/app';
+import { adminHeaders, createTestApp, http, TEST_READONLY_TOKEN } from '../support/app';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { createSandboxConnection, drain, sendWebhook } from '../support/fixtures';
 import { samplePayload } from '../support/sign';
 import { ErasureRepository } from '../../src/erasure/erasure.repository';
 import { EventRepository } from '../../src/sync/event.repository';
 
-const READONLY = 'test-readonly-token-0123456789';
 
 const PEOPLE = [
   { id: 'cand-1001', firstName: 'Jane', lastName: 'Doe', phones: ['+14155550123'], emails: ['jane.doe@example.com'] },
@@ -49,7 +48,7 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: READONLY, ERASURE_HASH_SALT: 'a-test-salt-of-enough-length' });
+    app = await createTestApp(db.url, { ADMIN_READONLY_TOKENS: TEST_READONLY_TOKEN, ERASURE_HASH_SALT: 'a-test-salt-of-enough-length' });
     connectionId = (await createSandboxConnection(app, { candidates: PEOPLE })).id;
     expect((await http(app).post('/admin/jobs/directory-full-refresh/run').set(adminHeaders())).status).toBe(200);
     for (const payload of [
@@ -76,7 +75,7 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
     expect(bare.body.details[0].path).toBe('$.connectionId');
     const badPhone = await http(app).post('/admin/erasures').set(adminHeaders()).send({ person: { phone: 'call me' } });
     expect(badPhone.body.details[0].path).toBe('$.person.phone');
-    const readOnly = await http(app).post('/admin/erasures').set(adminHeaders(READONLY)).send({ person: { email: 'jane.doe@example.com' } });
+    const readOnly = await http(app).post('/admin/erasures').set(adminHeaders(TEST_READONLY_TOKEN)).send({ person: { email: 'jane.doe@example.com' } });
     expect(readOnly.status).toBe(403);
     expect(readOnly.body.code).toBe('READ_ONLY_TOKEN');
     expect((await q(`SELECT count(*)::int AS n FROM erasures`))[0].n).toBe(0);
@@ -216,16 +215,16 @@ describe('erasure: forget a person everywhere Debrief put them', () => {
     }
     // The candidate id erased by is in the report (so that a person can find the notes left), never in the audit log.
     expect(audit).not.toContain('cand-1003');
-    const list = await http(app).get('/admin/audit?targetType=erasure').set(adminHeaders(READONLY));
+    const list = await http(app).get('/admin/audit?targetType=erasure').set(adminHeaders(TEST_READONLY_TOKEN));
     expect(list.status).toBe(200);
     expect(list.body.items.length).toBeGreaterThan(0);
   });
 
   it('read-only tokens can read a report; GET /admin/retention states what is kept and the next purge', async () => {
     const [{ id }] = await q(`SELECT id FROM erasures ORDER BY created_at LIMIT 1`);
-    expect((await http(app).get(`/admin/erasures/${id}`).set(adminHeaders(READONLY))).status).toBe(200);
+    expect((await http(app).get(`/admin/erasures/${id}`).set(adminHeaders(TEST_READONLY_TOKEN))).status).toBe(200);
     expect((await http(app).get('/admin/erasures/00000000-0000-0000-0000-000000000000').set(adminHeaders())).status).toBe(404);
-    const retention = await http(app).get('/admin/retention').set(adminHeaders(READONLY));
+    const retention = await http(app).get('/admin/retention').set(adminHeaders(TEST_READONLY_TOKEN));
     expect(retention.status).toBe(200);
     expect(retention.body.retentionDays).toBe(90);
     expect(Date.parse(retention.body.nextPurgeAt)).toBeGreaterThan(Date.now() - 1000);

@@ -5,6 +5,8 @@ import { parseConfig } from '../../src/config/app-config.schema';
 import { TEST_SECRET } from './sign';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** A read-only token, for tests that start the app with it in `ADMIN_READONLY_TOKENS`. */
+export const TEST_READONLY_TOKEN = 'test-readonly-token-0123456789';
 export const TEST_ENCRYPTION_KEY = '0f'.repeat(32);
 
 /** The app as production runs it, on the given test database, with test secrets and quiet logs. */
